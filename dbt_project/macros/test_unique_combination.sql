@@ -1,0 +1,12 @@
+{#- The grain of a model: no two rows share these columns (nulls compared as values). -#}
+{% test unique_combination(model, columns) %}
+select {{ columns | join(', ') }}, count(*) as n
+from {{ model }}
+group by {{ columns | join(', ') }}
+having count(*) > 1
+{% endtest %}
+
+{#- Shares stay within [0, 1]. -#}
+{% test share_between_0_and_1(model, column_name) %}
+select * from {{ model }} where {{ column_name }} < 0 or {{ column_name }} > 1
+{% endtest %}

@@ -1,0 +1,69 @@
+-- Offers with their territory, fiche métier, parsed labels and "1 emploi = 1 formation" eligibility.
+with
+
+offres as (
+    select * from {{ ref('stg_francetravail__offres') }}
+),
+
+communes as (
+    select * from {{ ref('int_territoires__communes') }}
+),
+
+departements as (
+    select * from {{ ref('stg_referentiels__departements') }}
+),
+
+rome_fiches as (
+    select * from {{ ref('int_rome__fiches') }}
+),
+
+located as (
+    select
+        offres.*,
+        -- unknown communes still carry their département in the label ("44 - Nantes")
+        coalesce(communes.code_departement,
+                 nullif(regexp_extract(offres.lieu_travail_libelle, '^\s*(\d{2}|2[AB]|97\d)\s*-', 1), '')
+        ) as code_departement,
+        communes.code_zone_emploi,
+        communes.libelle_zone_emploi
+    from offres
+    left join communes using (code_commune)
+),
+
+parsed as (
+    select
+        located.*,
+        departements.libelle_departement,
+        coalesce(departements.code_region = '{{ var("region") }}', false) as est_dans_region,
+        coalesce(rome_fiches.fiche_id, 'autre') as fiche_id,
+        {{ contract_duration_months('type_contrat_libelle') }} as duree_contrat_mois,
+        {{ weekly_hours('duree_travail_libelle') }} as heures_hebdo,
+        {{ monthly_salary('salaire_libelle') }} as salaire_mensuel,
+        coalesce(duree_travail_libelle_converti = 'Temps plein',
+                 {{ weekly_hours('duree_travail_libelle') }} >= 35) as est_temps_plein
+    from located
+    left join departements using (code_departement)
+    left join rome_fiches using (code_rome)
+),
+
+eligibility as (
+    select
+        parsed.*,
+        case
+            when est_alternance then 'eligible'
+            when type_contrat = 'CDI' or (type_contrat = 'CDD' and duree_contrat_mois >= 6) then
+                case
+                    when heures_hebdo >= 24 then 'eligible'
+                    -- full time is at least 35 hours a week by law
+                    when heures_hebdo is null and duree_travail_libelle_converti = 'Temps plein' then 'eligible'
+                    when heures_hebdo < 24 then 'non_eligible'
+                    else 'inconnu'
+                end
+            when type_contrat = 'CDD' and duree_contrat_mois is null then
+                case when heures_hebdo < 24 then 'non_eligible' else 'inconnu' end
+            else 'non_eligible'
+        end as eligibilite_1e1f
+    from parsed
+)
+
+select * from eligibility

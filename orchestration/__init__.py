@@ -1,0 +1,1 @@
+"""Observatoire emploi-formation: Dagster code location (see definitions.py)."""

@@ -1,0 +1,22 @@
+"""The code location: merges what each domain module contributes; nothing else."""
+
+import dagster as dg
+
+from orchestration.defs.automation import jobs
+from orchestration.defs.ingest import agrements, francetravail, organismes, referentiels, uniformation
+from orchestration.defs.publish import edition
+from orchestration.defs.quality import checks
+from orchestration.defs.transform import assets
+
+defs = dg.Definitions.merge(
+    referentiels.defs(),
+    francetravail.defs(),
+    uniformation.defs(),
+    agrements.defs(),
+    organismes.defs(),
+    assets.defs(),
+    checks.defs(),
+    edition.defs(),
+    jobs.defs(),
+    dg.Definitions(executor=dg.in_process_executor),
+)

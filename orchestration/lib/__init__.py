@@ -1,0 +1,1 @@
+"""Pure code with no Dagster import: readers, parsers, API client, rendering helpers."""

@@ -1,0 +1,164 @@
+"""The DuckDB warehouse: connections, schemas, the ledger of loaded files and table writes.
+
+DuckDB allows one writer per file: writers open it here, one at a time (jobs run in process);
+readers open it read-only. Nothing opens it at import time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+SCHEMAS = ("raw", "staging", "intermediate", "marts", "quarantine", "ops")
+
+LEDGER_DDL = """
+create table if not exists ops.loaded_files (
+    source varchar not null,
+    path varchar not null,
+    sha256 varchar not null,
+    rows_read bigint not null,
+    rows_loaded bigint not null,
+    rows_quarantined bigint not null,
+    loaded_at timestamptz not null,
+    archived_path varchar
+)
+"""
+
+
+@contextmanager
+def connect(warehouse: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    if read_only and not warehouse.exists():
+        raise FileNotFoundError(
+            f"warehouse {warehouse} does not exist yet: materialise the ingestion assets first"
+        )
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(warehouse), read_only=read_only)
+    try:
+        if not read_only:
+            for schema in SCHEMAS:
+                con.execute(f"create schema if not exists {schema}")
+            con.execute(LEDGER_DDL)
+        yield con
+    finally:
+        con.close()
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class LandedFile:
+    path: Path
+    sha256: str
+
+
+def landed_files(folder: Path, patterns: Sequence[str]) -> list[LandedFile]:
+    """Files of a landing subfolder matching the patterns, sorted by name (deterministic load order)."""
+    if not folder.is_dir():
+        return []
+    paths = sorted({p for pattern in patterns for p in folder.glob(pattern) if p.is_file()})
+    return [LandedFile(p, sha256_of(p)) for p in paths]
+
+
+def loaded_hashes(con: duckdb.DuckDBPyConnection, source: str) -> set[str]:
+    rows = con.execute("select sha256 from ops.loaded_files where source = ?", [source]).fetchall()
+    return {row[0] for row in rows}
+
+
+def new_files(con: duckdb.DuckDBPyConnection, source: str, files: Iterable[LandedFile]) -> list[LandedFile]:
+    """Files whose content was never loaded for this source; the same content twice (two names) counts once."""
+    seen = loaded_hashes(con, source)
+    fresh: list[LandedFile] = []
+    for landed in files:
+        if landed.sha256 not in seen:
+            seen.add(landed.sha256)
+            fresh.append(landed)
+    return fresh
+
+
+@dataclass(frozen=True)
+class FileLoad:
+    source: str
+    path: str
+    sha256: str
+    rows_read: int
+    rows_loaded: int
+    rows_quarantined: int
+
+    def __post_init__(self) -> None:
+        if self.rows_read != self.rows_loaded + self.rows_quarantined:
+            raise ValueError(
+                f"{self.path}: counts do not reconcile: read {self.rows_read} != loaded {self.rows_loaded}"
+                f" + quarantined {self.rows_quarantined}"
+            )
+
+
+def record_load(con: duckdb.DuckDBPyConnection, load: FileLoad, archived_path: str | None = None) -> None:
+    con.execute(
+        "insert into ops.loaded_files values (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            load.source,
+            load.path,
+            load.sha256,
+            load.rows_read,
+            load.rows_loaded,
+            load.rows_quarantined,
+            datetime.now(UTC),
+            archived_path,
+        ],
+    )
+
+
+def create_table(con: duckdb.DuckDBPyConnection, table: str, columns: Sequence[tuple[str, str]]) -> None:
+    ddl = ", ".join(f'"{name}" {sql_type}' for name, sql_type in columns)
+    con.execute(f"create table if not exists {table} ({ddl})")
+
+
+def insert_rows(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    columns: Sequence[tuple[str, str]],
+    rows: Sequence[dict],
+) -> int:
+    """Insert small row sets (spreadsheets, referentials) into a table created from ``columns``."""
+    create_table(con, table, columns)
+    if not rows:
+        return 0
+    names = [name for name, _ in columns]
+    placeholders = ", ".join("?" for _ in names)
+    quoted = ", ".join(f'"{name}"' for name in names)
+    con.executemany(
+        f"insert into {table} ({quoted}) values ({placeholders})",
+        [[row.get(name) for name in names] for row in rows],
+    )
+    return len(rows)
+
+
+def replace_table(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    columns: Sequence[tuple[str, str]],
+    rows: Sequence[dict],
+) -> int:
+    con.execute(f"drop table if exists {table}")
+    return insert_rows(con, table, columns, rows)
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    return bool(
+        con.execute(
+            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+            [schema, table],
+        ).fetchone()[0]
+    )

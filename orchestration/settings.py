@@ -1,0 +1,102 @@
+"""The configuration table of DESIGN.md, typed, in one place.
+
+Nothing else in the project reads ``os.environ``: every module asks ``load_settings()``.
+Values come from the environment, then from a ``.env`` file at the project root, then the defaults.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+SEEDS_DIR = PROJECT_ROOT / "seeds"
+REFERENCE_SEEDS_DIR = SEEDS_DIR / "reference"
+SAMPLE_LANDING_DIR = SEEDS_DIR / "sample" / "landing"
+EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
+
+DEFAULT_API_URL = "https://api.francetravail.io/partenaire/offresdemploi/v2"
+DEFAULT_TOKEN_URL = "https://entreprise.francetravail.fr/connexion/oauth2/access_token?realm=/partenaire"
+
+
+def _read_dotenv(path: Path) -> dict[str, str]:
+    values: dict[str, str] = {}
+    if not path.is_file():
+        return values
+    for raw_line in path.read_text(encoding="utf-8").splitlines():
+        line = raw_line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.partition("=")
+        key = key.strip().removeprefix("export ").strip()
+        values[key] = value.strip().strip("'\"")
+    return values
+
+
+def _absolute(path: str | Path) -> Path:
+    path = Path(path).expanduser()
+    return path if path.is_absolute() else (PROJECT_ROOT / path).resolve()
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    warehouse: Path
+    landing_dir: Path
+    reference_dir: Path | None
+    publication_dir: Path
+    region: str
+    francetravail_client_id: str | None
+    francetravail_client_secret: str | None
+    francetravail_api_url: str
+    francetravail_token_url: str
+
+    @property
+    def api_enabled(self) -> bool:
+        return bool(self.francetravail_client_id and self.francetravail_client_secret)
+
+    def __repr__(self) -> str:  # never show the secret
+        return (
+            f"Settings(data_dir={self.data_dir}, warehouse={self.warehouse}, landing_dir={self.landing_dir}, "
+            f"reference_dir={self.reference_dir}, publication_dir={self.publication_dir}, region={self.region}, "
+            f"api_enabled={self.api_enabled})"
+        )
+
+    def dbt_env(self) -> dict[str, str]:
+        """Variables dbt's profiles.yml and models read (absolute paths: dbt runs in its own cwd)."""
+        return {
+            "OBS_DATA_DIR": str(self.data_dir),
+            "OBS_WAREHOUSE": str(self.warehouse),
+            "OBS_REGION": self.region,
+        }
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    env = dict(_read_dotenv(PROJECT_ROOT / ".env"))
+    env.update(os.environ if environ is None else environ)
+
+    def get(name: str) -> str | None:
+        value = env.get(name)
+        return value if value not in (None, "") else None
+
+    data_dir = _absolute(get("OBS_DATA_DIR") or "var")
+    reference = get("OBS_REFERENCE_DIR")
+    return Settings(
+        data_dir=data_dir,
+        warehouse=_absolute(get("OBS_WAREHOUSE") or data_dir / "warehouse.duckdb"),
+        landing_dir=_absolute(get("OBS_LANDING_DIR") or SAMPLE_LANDING_DIR),
+        reference_dir=_absolute(reference) if reference else None,
+        publication_dir=_absolute(get("OBS_PUBLICATION_DIR") or data_dir / "publication"),
+        region=get("OBS_REGION") or "52",
+        francetravail_client_id=get("FRANCETRAVAIL_CLIENT_ID"),
+        francetravail_client_secret=get("FRANCETRAVAIL_CLIENT_SECRET"),
+        francetravail_api_url=(get("FRANCETRAVAIL_API_URL") or DEFAULT_API_URL).rstrip("/"),
+        francetravail_token_url=get("FRANCETRAVAIL_TOKEN_URL") or DEFAULT_TOKEN_URL,
+    )
+
+
+def export_for_dbt(settings: Settings) -> None:
+    """Hand the resolved settings to the dbt subprocess, which inherits this process's environment."""
+    os.environ.update(settings.dbt_env())
