@@ -1,0 +1,173 @@
+"""The whole pipeline on the embedded sample, on a temporary data folder: real DuckDB file, real dbt,
+real great-expectations, real publication. Three runs share one folder (they take a minute each)."""
+
+import csv
+import json
+import shutil
+
+import dagster as dg
+import duckdb
+import pytest
+
+from orchestration.settings import SAMPLE_LANDING_DIR
+
+pytestmark = pytest.mark.e2e
+
+COUNTED_TABLES = [
+    "raw.francetravail_offres",
+    "raw.uniformation_contrats",
+    "raw.uniformation_adherents",
+    "raw.region_agrements",
+    "raw.organismes_formation",
+]
+
+
+def run_everything():
+    from orchestration.definitions import defs
+
+    job = defs.resolve_job_def("refresh_all")
+    with dg.DagsterInstance.ephemeral() as instance:
+        return job.execute_in_process(instance=instance, raise_on_error=False)
+
+
+def counts(warehouse):
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return {table: con.execute(f"select count(*) from {table}").fetchone()[0] for table in COUNTED_TABLES}
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory):
+    root = tmp_path_factory.mktemp("obs")
+    landing = root / "landing"
+    shutil.copytree(SAMPLE_LANDING_DIR, landing)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("OBS_DATA_DIR", str(root / "data"))
+        mp.setenv("OBS_WAREHOUSE", str(root / "data" / "warehouse.duckdb"))
+        mp.setenv("OBS_LANDING_DIR", str(landing))
+        mp.setenv("OBS_REGION", "52")
+        mp.delenv("OBS_PUBLICATION_DIR", raising=False)
+        mp.delenv("OBS_REFERENCE_DIR", raising=False)
+        mp.delenv("FRANCETRAVAIL_CLIENT_ID", raising=False)
+        yield {
+            "root": root,
+            "landing": landing,
+            "warehouse": root / "data" / "warehouse.duckdb",
+            "publication": root / "data" / "publication",
+        }
+
+
+@pytest.fixture(scope="module")
+def first_run(workspace):
+    result = run_everything()
+    assert result.success, [e.message for e in result.all_events if e.is_failure]
+    return result
+
+
+def read_csv(path):
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_first_run_publishes_the_2022_key_figures_exactly(workspace, first_run):
+    latest = workspace["publication"] / "latest"
+    assert (latest / "index.html").is_file()
+    rows = {row["annee"]: row for row in read_csv(latest / "donnees" / "portrait_chiffres_cles.csv")}
+    year = rows["2022"]
+    assert int(year["nb_branches"]) == 18
+    assert int(year["nb_adherents"]) == 1703
+    assert round(float(year["part_adherents_moins_11_etp"]) * 100) == 68
+    assert int(year["nb_salaries"]) == 48276
+    assert round(float(year["part_femmes"]) * 100) == 76
+    assert int(year["nb_contrats_pro"]) == 120
+    assert round(float(year["part_contrats_pro_plus_30_ans"]) * 100) == 61
+
+    branches = {
+        (row["annee"], row["libelle_branche"]): row
+        for row in read_csv(latest / "donnees" / "portrait_contrats_par_branche.csv")
+    }
+    top = sorted((r for (y, _), r in branches.items() if y == "2022"), key=lambda r: int(r["rang"]))[:3]
+    assert [(r["libelle_branche"], int(r["nb_contrats"]), int(r["nb_contrats_annee_precedente"])) for r in top] == [
+        ("Mutualité", 25, 17),
+        ("Aide à domicile", 16, 15),
+        ("ECLAT", 13, 18),
+    ]
+
+
+def test_the_edition_has_the_portrait_eleven_fiches_and_a_manifest(workspace, first_run):
+    latest = workspace["publication"] / "latest"
+    assert (latest / "portrait-cohesion-sociale.html").is_file()
+    fiches = sorted(p.stem for p in (latest / "fiches").glob("*.html"))
+    assert len(fiches) == 11
+    assert "aide-a-domicile" in fiches
+    manifest = json.loads((latest / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["edition"] == latest.resolve().name
+    assert {c["name"] for c in manifest["checks"]} >= {"gx_portrait_chiffres_cles", "gx_fiche_metier_mensuel"}
+    assert all(c["passed"] for c in manifest["checks"] if c["blocking"])
+    assert any(i["path"].endswith("contrats_2021_2025.csv") for i in manifest["inputs"])
+    for output in manifest["outputs"]:
+        assert (latest / output).is_file()
+    text = (latest / "fiches" / "aide-a-domicile.html").read_text(encoding="utf-8")
+    assert "Aide à domicile" in text
+
+
+def test_personal_data_never_reaches_marts_or_publication(workspace, first_run):
+    with duckdb.connect(str(workspace["warehouse"]), read_only=True) as con:
+        columns = con.execute(
+            "select table_schema, table_name, column_name from information_schema.columns "
+            "where table_schema in ('staging', 'intermediate', 'marts')"
+        ).fetchall()
+    leaked = [c for c in columns if c[2] in ("date_naissance", "contact")]
+    assert leaked == []
+    published = " ".join(p.read_text(encoding="utf-8") for p in (workspace["publication"] / "latest").rglob("*.csv"))
+    assert "date_naissance" not in published and "courriel" not in published
+
+
+def test_a_second_run_loads_no_row_twice(workspace, first_run):
+    before = counts(workspace["warehouse"])
+    with duckdb.connect(str(workspace["warehouse"]), read_only=True) as con:
+        ledger_before = con.execute("select count(*) from ops.loaded_files").fetchone()[0]
+    result = run_everything()
+    assert result.success
+    assert counts(workspace["warehouse"]) == before
+    with duckdb.connect(str(workspace["warehouse"]), read_only=True) as con:
+        assert con.execute("select count(*) from ops.loaded_files").fetchone()[0] == ledger_before
+        duplicated = con.execute(
+            "select count(*) from (select id from raw.francetravail_offres group by id having count(*) > 1)"
+        ).fetchone()[0]
+    assert duplicated == 0
+
+
+def test_a_failing_blocking_check_keeps_latest_on_the_previous_edition(workspace, first_run):
+    previous = (workspace["publication"] / "latest").resolve().name
+    # An extract whose communes the referential does not know (an outdated commune list): the offers load,
+    # but the fiches' zone d'emploi breakdown becomes unreliable and the quality suite must stop publication.
+    template = json.loads(
+        next((SAMPLE_LANDING_DIR / "francetravail").glob("*.ndjson")).read_text(encoding="utf-8").splitlines()[0]
+    )
+    fiche_codes = ["K1302", "K1304", "G1202", "K1201", "K1801", "M1203", "J1303", "K2501", "K1305", "K1903", "M1502"]
+    with (workspace["landing"] / "francetravail" / "offres_communes_inconnues.ndjson").open("w") as handle:
+        n = 0
+        for month in range(1, 13):
+            for year in (2024, 2025):
+                for code in fiche_codes:
+                    for dep in ("44", "49", "53", "72", "85"):
+                        n += 1
+                        offer = dict(template)
+                        offer["id"] = f"ZZ{n:05d}"
+                        offer["romeCode"] = code
+                        offer["dateCreation"] = offer["dateActualisation"] = f"{year}-{month:02d}-15T10:00:00.000Z"
+                        offer["lieuTravail"] = {"libelle": f"{dep} - Commune nouvelle", "commune": f"{dep}999"}
+                        handle.write(json.dumps(offer) + "\n")
+
+    result = run_everything()
+
+    assert not result.success
+    failed_checks = [
+        e.event_specific_data.asset_check_key.name
+        for e in result.all_events
+        if e.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION and not e.event_specific_data.passed
+    ]
+    assert "gx_fiche_metier_mensuel" in failed_checks
+    assert (workspace["publication"] / "latest").resolve().name == previous
+    editions = sorted(p.name for p in (workspace["publication"] / "editions").iterdir())
+    assert not any(name.startswith(".tmp") for name in editions)
