@@ -36,6 +36,7 @@ run: $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml
 
 test: $(MANIFEST)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q
 
 lint: $(BIN)/dagster

@@ -51,8 +51,14 @@ def test_lineage_connects_ingestion_to_dbt_to_publication(graph):
                 ancestors.add(parent)
                 frontier.append(parent)
     names = {k.to_user_string() for k in ancestors}
-    for raw in ("raw/francetravail_offres", "raw/uniformation_contrats", "raw/uniformation_adherents",
-                "raw/region_agrements", "raw/organismes_formation", "raw/ref_communes"):
+    for raw in (
+        "raw/francetravail_offres",
+        "raw/uniformation_contrats",
+        "raw/uniformation_adherents",
+        "raw/region_agrements",
+        "raw/organismes_formation",
+        "raw/ref_communes",
+    ):
         assert raw in names, f"{raw} does not reach the publication"
     assert "staging/stg_francetravail__offres" in names
     assert "marts/portrait_chiffres_cles" in names

@@ -97,7 +97,9 @@ def test_creation_day_is_the_paris_calendar_day(con, tmp_path):
     offer = dict(make_offers(1, seed=4)[0], dateCreation="2025-03-03T23:30:00.000Z")
     (tmp_path / "o.ndjson").write_text(json.dumps(offer) + "\n", encoding="utf-8")
     load(con, tmp_path / "o.ndjson")
-    assert con.execute("select creation_day::varchar from raw.francetravail_offres").fetchone() == ("2025-03-04",)
+    assert con.execute("select creation_day::varchar from raw.francetravail_offres").fetchone() == (
+        "2025-03-04",
+    )
 
 
 def test_line_numbers_follow_the_file_order_on_a_large_file(con, tmp_path):

@@ -86,7 +86,9 @@ def test_first_run_publishes_the_2022_key_figures_exactly(workspace, first_run):
         for row in read_csv(latest / "donnees" / "portrait_contrats_par_branche.csv")
     }
     top = sorted((r for (y, _), r in branches.items() if y == "2022"), key=lambda r: int(r["rang"]))[:3]
-    assert [(r["libelle_branche"], int(r["nb_contrats"]), int(r["nb_contrats_annee_precedente"])) for r in top] == [
+    assert [
+        (r["libelle_branche"], int(r["nb_contrats"]), int(r["nb_contrats_annee_precedente"])) for r in top
+    ] == [
         ("Mutualité", 25, 17),
         ("Aide à domicile", 16, 15),
         ("ECLAT", 13, 18),
@@ -118,7 +120,9 @@ def test_personal_data_never_reaches_marts_or_publication(workspace, first_run):
         ).fetchall()
     leaked = [c for c in columns if c[2] in ("date_naissance", "contact")]
     assert leaked == []
-    published = " ".join(p.read_text(encoding="utf-8") for p in (workspace["publication"] / "latest").rglob("*.csv"))
+    published = " ".join(
+        p.read_text(encoding="utf-8") for p in (workspace["publication"] / "latest").rglob("*.csv")
+    )
     assert "date_naissance" not in published and "courriel" not in published
 
 
@@ -142,9 +146,23 @@ def test_a_failing_blocking_check_keeps_latest_on_the_previous_edition(workspace
     # An extract whose communes the referential does not know (an outdated commune list): the offers load,
     # but the fiches' zone d'emploi breakdown becomes unreliable and the quality suite must stop publication.
     template = json.loads(
-        next((SAMPLE_LANDING_DIR / "francetravail").glob("*.ndjson")).read_text(encoding="utf-8").splitlines()[0]
+        next((SAMPLE_LANDING_DIR / "francetravail").glob("*.ndjson"))
+        .read_text(encoding="utf-8")
+        .splitlines()[0]
     )
-    fiche_codes = ["K1302", "K1304", "G1202", "K1201", "K1801", "M1203", "J1303", "K2501", "K1305", "K1903", "M1502"]
+    fiche_codes = [
+        "K1302",
+        "K1304",
+        "G1202",
+        "K1201",
+        "K1801",
+        "M1203",
+        "J1303",
+        "K2501",
+        "K1305",
+        "K1903",
+        "M1502",
+    ]
     with (workspace["landing"] / "francetravail" / "offres_communes_inconnues.ndjson").open("w") as handle:
         n = 0
         for month in range(1, 13):
@@ -155,8 +173,13 @@ def test_a_failing_blocking_check_keeps_latest_on_the_previous_edition(workspace
                         offer = dict(template)
                         offer["id"] = f"ZZ{n:05d}"
                         offer["romeCode"] = code
-                        offer["dateCreation"] = offer["dateActualisation"] = f"{year}-{month:02d}-15T10:00:00.000Z"
-                        offer["lieuTravail"] = {"libelle": f"{dep} - Commune nouvelle", "commune": f"{dep}999"}
+                        offer["dateCreation"] = offer["dateActualisation"] = (
+                            f"{year}-{month:02d}-15T10:00:00.000Z"
+                        )
+                        offer["lieuTravail"] = {
+                            "libelle": f"{dep} - Commune nouvelle",
+                            "commune": f"{dep}999",
+                        }
                         handle.write(json.dumps(offer) + "\n")
 
     result = run_everything()

@@ -33,15 +33,15 @@
     case
         when regexp_matches({{ label }}, '^\s*(mensuel|horaire|annuel)\s+de\s+\d', 'i') then
             (
-                {{ _label_number(label, 'de\s+(\d+(?:[.,]\d+)?)') }}
-                + coalesce({{ _label_number(label, '\s+à\s+(\d+(?:[.,]\d+)?)') }},
-                           {{ _label_number(label, 'de\s+(\d+(?:[.,]\d+)?)') }})
+                {{ _label_number(label, 'de\\s+(\\d+(?:[.,]\\d+)?)') }}
+                + coalesce({{ _label_number(label, '\\s+à\\s+(\\d+(?:[.,]\\d+)?)') }},
+                           {{ _label_number(label, 'de\\s+(\\d+(?:[.,]\\d+)?)') }})
             ) / 2
             * case lower(regexp_extract({{ label }}, '^\s*(\w+)', 1))
                 when 'horaire' then 151.67
                 when 'annuel' then 1.0 / 12
                 else 1
               end
-            * coalesce({{ _label_number(label, 'sur\s+(\d+(?:[.,]\d+)?)\s+mois') }}, 12) / 12
+            * coalesce({{ _label_number(label, 'sur\\s+(\\d+(?:[.,]\\d+)?)\\s+mois') }}, 12) / 12
     end
 {%- endmacro %}

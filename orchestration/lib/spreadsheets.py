@@ -311,11 +311,12 @@ def parse_code_rome(value: Any, name: str) -> str:
 
 
 def parse_code_rncp(value: Any, name: str) -> str:
-    """`RNCP12345`, `rncp 12345` or `12345` → `RNCP12345`."""
-    match = re.fullmatch(r"(?i)(?:rncp)?\s*(\d+)", cell_text(value))
+    """`RNCP12345`, `rncp 12345` or `12345` → `RNCP12345`; a Répertoire spécifique code `RS5831` stays one
+    (Uniformation's `code_rncp` column carries both)."""
+    match = re.fullmatch(r"(?i)(rncp|rs)?\s*(\d+)", cell_text(value))
     if not match:
         raise BadValue(f"bad RNCP code in {name}: {cell_text(value)!r}")
-    return f"RNCP{match.group(1)}"
+    return f"{(match.group(1) or 'RNCP').upper()}{match.group(2)}"
 
 
 def parse_code_certification(value: Any, name: str) -> str:

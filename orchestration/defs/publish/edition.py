@@ -44,29 +44,23 @@ def code_version() -> str:
         return "unknown"
 
 
-def upstream_checks(context: dg.AssetExecutionContext) -> list[dict]:
-    """The latest evaluation of every check on the published marts (all passed, or we would not run)."""
+def run_checks(context: dg.AssetExecutionContext) -> list[dict]:
+    """Every check evaluated in this run (all blocking ones passed, or this asset would not run)."""
+    entries = context.instance.all_logs(
+        context.run.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION
+    )
     checks = []
-    repository = context.repository_def
-    for mart in PUBLISHED_MARTS:
-        key = dg.AssetKey(["marts", mart])
-        for check_key in sorted(
-            repository.asset_graph.get_check_keys_for_assets({key}), key=lambda k: k.name
-        ):
-            record = context.instance.event_log_storage.get_latest_asset_check_execution_by_key(
-                [check_key]
-            ).get(check_key)
-            evaluation = record.evaluation if record else None
-            spec = repository.asset_graph.get_check_spec(check_key)
-            checks.append(
-                {
-                    "asset": key.to_user_string(),
-                    "name": check_key.name,
-                    "passed": bool(evaluation.passed) if evaluation else None,
-                    "blocking": bool(spec.blocking),
-                }
-            )
-    return checks
+    for entry in entries:
+        evaluation = entry.dagster_event.event_specific_data
+        checks.append(
+            {
+                "asset": evaluation.asset_key.to_user_string(),
+                "name": evaluation.check_name,
+                "passed": bool(evaluation.passed),
+                "blocking": bool(evaluation.blocking),
+            }
+        )
+    return sorted(checks, key=lambda c: (c["asset"], c["name"]))
 
 
 @dg.asset(
@@ -86,7 +80,7 @@ def edition(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
             con,
             region=settings.region,
             inputs=loaded_inputs(con),
-            checks=upstream_checks(context),
+            checks=run_checks(context),
             code_version=code_version(),
         )
     folder = write_edition(

@@ -3,5 +3,5 @@ select
     fiche_id,
     libelle_fiche,
     upper(trim(code_rome)) as code_rome,
-    list_filter(string_split(coalesce(branches, ''), '|'), x -> x <> '') as codes_branches
+    list_filter(string_split(coalesce(branches, ''), '|'), lambda x: x <> '') as codes_branches
 from {{ source('referentiels', 'ref_fiches_metiers') }}
