@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANIFEST := dbt_project/target/manifest.json
 DBT_SOURCES := $(shell find dbt_project -path dbt_project/target -prune -o \( -name '*.sql' -o -name '*.yml' \) -print 2>/dev/null)
-DAGSTER_HOME ?= $(CURDIR)/var/dagster_home
+DAGSTER_HOME ?= $(abspath $(or $(OBS_DATA_DIR),var))/dagster_home
 export DAGSTER_HOME
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
