@@ -12,13 +12,31 @@ import sys
 import dagster as dg
 
 
-def _failures(result: dg.ExecuteInProcessResult) -> list[str]:
+def _assets_of_steps(defs: dg.Definitions) -> dict[str, str]:
+    """Step (op) name -> the asset keys it materialises, as an operator types them."""
+    names: dict[str, str] = {}
+    for assets_def in defs.resolve_asset_graph().assets_defs:
+        if assets_def.is_executable:
+            keys = sorted(key.to_user_string() for key in assets_def.keys)
+            names[assets_def.op.name] = (
+                keys[0] if len(keys) == 1 else f"{assets_def.op.name} ({len(keys)} assets)"
+            )
+    return names
+
+
+def _root_cause(error) -> str:
+    while error.cause is not None:
+        error = error.cause
+    return error.message.strip().splitlines()[-1] if error.message.strip() else error.cls_name or ""
+
+
+def _failures(result: dg.ExecuteInProcessResult, step_assets: dict[str, str]) -> list[str]:
     failures: list[str] = []
     for event in result.all_events:
         if event.event_type == dg.DagsterEventType.STEP_FAILURE:
             error = event.step_failure_data.error
-            message = error.message.strip().splitlines()[-1] if error else ""
-            failures.append(f"step {event.step_key} failed: {message}")
+            what = step_assets.get(event.step_key, event.step_key)
+            failures.append(f"asset {what} failed: {_root_cause(error) if error else ''}")
         elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
             evaluation = event.event_specific_data
             if not evaluation.passed:
@@ -43,7 +61,7 @@ def run() -> int:
             raise_on_error=False,
             run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
         )
-    failures = _failures(result)
+    failures = _failures(result, _assets_of_steps(defs))
     if not result.success or failures:
         for failure in failures or ["the run failed"]:
             print(f"FAILED: {failure}", file=sys.stderr)
