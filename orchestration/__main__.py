@@ -48,7 +48,23 @@ def _failures(result: dg.ExecuteInProcessResult, step_assets: dict[str, str]) ->
     return failures
 
 
-def run() -> int:
+def partition_range_tags(
+    defs: dg.Definitions, first_day: str | None = None, last_day: str | None = None
+) -> dict[str, str]:
+    """Run tags that make refresh_all load a range of the offers' daily partitions in one run
+    (default: every partition, from 2024-01-01 to yesterday)."""
+    partitions = defs.resolve_job_def("refresh_all").partitions_def
+    keys = partitions.get_partition_keys() if partitions else []
+    if not keys:
+        return {}
+    first, last = first_day or keys[0], last_day or keys[-1]
+    for day in (first, last):
+        if not partitions.has_partition_key(day):
+            raise SystemExit(f"no offers partition {day}: days run from {keys[0]} to {keys[-1]}")
+    return {"dagster/asset_partition_range_start": first, "dagster/asset_partition_range_end": last}
+
+
+def run(first_day: str | None = None, last_day: str | None = None) -> int:
     from orchestration.definitions import defs
     from orchestration.settings import load_settings
 
@@ -60,6 +76,7 @@ def run() -> int:
             instance=instance,
             raise_on_error=False,
             run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+            tags=partition_range_tags(defs, first_day, last_day),
         )
     failures = _failures(result, _assets_of_steps(defs))
     if not result.success or failures:
@@ -73,10 +90,14 @@ def run() -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m orchestration")
     parser.add_argument(
-        "command", choices=["run"], help="run: materialise every asset and publish an edition"
+        "command",
+        choices=["run"],
+        help="run: materialise every asset (offers: every day, one run) and publish an edition",
     )
-    parser.parse_args(argv)
-    return run()
+    parser.add_argument("--from", dest="first_day", help="first creation day of offers to load (YYYY-MM-DD)")
+    parser.add_argument("--to", dest="last_day", help="last creation day of offers to load (YYYY-MM-DD)")
+    args = parser.parse_args(argv)
+    return run(args.first_day, args.last_day)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from orchestration.defs.automation import jobs
+from orchestration.defs.automation import jobs, sensors
 from orchestration.defs.ingest import agrements, francetravail, organismes, referentiels, uniformation
 from orchestration.defs.publish import edition
 from orchestration.defs.quality import checks
@@ -18,5 +18,6 @@ defs = dg.Definitions.merge(
     checks.defs(),
     edition.defs(),
     jobs.defs(),
+    sensors.defs(),
     dg.Definitions(executor=dg.in_process_executor),
 )

@@ -23,11 +23,15 @@ COUNTED_TABLES = [
 
 
 def run_everything():
+    """As `make run`: the offers over all their daily partitions in one run, and everything else."""
+    from orchestration.__main__ import partition_range_tags
     from orchestration.definitions import defs
 
     job = defs.resolve_job_def("refresh_all")
     with dg.DagsterInstance.ephemeral() as instance:
-        return job.execute_in_process(instance=instance, raise_on_error=False)
+        return job.execute_in_process(
+            instance=instance, raise_on_error=False, tags=partition_range_tags(defs)
+        )
 
 
 def counts(warehouse):
@@ -124,6 +128,34 @@ def test_personal_data_never_reaches_marts_or_publication(workspace, first_run):
         p.read_text(encoding="utf-8") for p in (workspace["publication"] / "latest").rglob("*.csv")
     )
     assert "date_naissance" not in published and "courriel" not in published
+    with duckdb.connect(str(workspace["warehouse"]), read_only=True) as con:
+        quarantined = con.execute("select _values::varchar from quarantine.uniformation_contrats").fetchall()
+    # Quarantine keeps a refused row's values to help fix the file, never a date of birth.
+    assert all(
+        '"date_naissance"' not in v
+        or '"date_naissance": "(personal data withheld)"' in v
+        or '"date_naissance": ""' in v
+        or '"date_naissance": null' in v
+        for (v,) in quarantined
+    )
+
+
+def test_offers_whose_rome_code_maps_to_no_fiche_count_as_autre_never_dropped(workspace, first_run):
+    with duckdb.connect(str(workspace["warehouse"]), read_only=True) as con:
+        raw = con.execute("select count(*) from raw.francetravail_offres").fetchone()[0]
+        by_fiche = dict(
+            con.execute(
+                "select fiche_id, count(*) from intermediate.int_offres__enrichies group by fiche_id"
+            ).fetchall()
+        )
+        # ROME 4.0 codes reach their historical fiche through code_rome_parent (K1311 → K1302).
+        through_parent = con.execute(
+            "select count(*) from intermediate.int_offres__enrichies "
+            "where code_rome = 'K1311' and fiche_id = 'aide-a-domicile'"
+        ).fetchone()[0]
+    assert sum(by_fiche.values()) == raw
+    assert by_fiche["autre"] > 0 and None not in by_fiche
+    assert through_parent > 0
 
 
 def test_a_second_run_loads_no_row_twice(workspace, first_run):

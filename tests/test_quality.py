@@ -154,10 +154,12 @@ def healthy_warehouse(tmp_path_factory) -> Path:
 
 
 def test_every_mart_has_a_suite_and_every_suite_loads():
-    assert suite_names(EXPECTATIONS_DIR) == MARTS
+    # the marts of issue 5 have suites too; they are validated on the real sample in tests/test_marts.py
+    names = suite_names(EXPECTATIONS_DIR)
+    assert set(MARTS) <= set(names)
     # the suites/ folder itself is accepted too
-    assert suite_names(EXPECTATIONS_DIR / "suites") == MARTS
-    for name in MARTS:
+    assert suite_names(EXPECTATIONS_DIR / "suites") == names
+    for name in names:
         suite = load_suite(EXPECTATIONS_DIR, name)
         assert suite.name == name
         assert len(suite.expectations) >= 5

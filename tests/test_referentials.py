@@ -90,12 +90,18 @@ def test_communes_of_pays_de_la_loire_have_departement_and_zone_or_reason() -> N
 @needs_reference
 def test_departements_load() -> None:
     rows = read_departements(COG)
-    assert {r["code_departement"]: r["code_region"] for r in rows}["44"] == "52"
-    assert rows[0] == {
+    regions = {r["code_departement"]: r["code_region"] for r in rows}
+    assert regions["44"] == "52"
+    assert {
         "code_departement": "44",
         "libelle_departement": "Loire-Atlantique",
         "code_region": "52",
-    }
+    } in rows
+    # The national file is read, not the regional extract that sorts after it: the départements of
+    # offers outside the région stay known.
+    assert len(rows) == 101
+    assert {regions[d] for d in ("35", "75", "56", "79")} == {"53", "11", "75"}
+    assert any("read v_departement_cog2024_all.csv (the most complete" in w for w in rows.warnings)
 
 
 @needs_reference

@@ -202,14 +202,40 @@ def read_rome_naf(folder: Path | str) -> RefRows:
 # INSEE COG and zones d'emploi
 
 
+DEPARTEMENT_PATTERNS = ("v_departement_*.csv", "departement*.csv")
+DEPARTEMENT_COLUMNS = {
+    "code_departement": ("dep",),
+    "libelle_departement": ("libelle",),
+    "code_region": ("reg",),
+}
+
+
 def read_departements(folder: Path | str) -> RefRows:
-    """`code_departement, libelle_departement, code_region` from the COG `v_departement_*.csv`."""
-    return _read_table(
-        folder,
-        ("v_departement_*.csv", "departement*.csv"),
-        "INSEE COG départements",
-        {"code_departement": ("dep",), "libelle_departement": ("libelle",), "code_region": ("reg",)},
-    )
+    """`code_departement, libelle_departement, code_region` from the COG `v_departement_*.csv`.
+
+    Unlike the other referentials, when several files match, the one listing the most départements is
+    read, not the last by name: a regional extract (`v_departement_pdl.csv`) next to the national file
+    would otherwise hide the départements of offers located outside the région.
+    """
+    folder = Path(folder)
+    first, _ = find_file(folder, DEPARTEMENT_PATTERNS, "INSEE COG départements")
+    candidates = sorted({p for p in first.parent.glob(_matching_pattern(first.name)) if p.is_file()})
+    best: RefRows | None = None
+    for path in candidates:
+        rows = _read_table(path.parent, (path.name,), "INSEE COG départements", DEPARTEMENT_COLUMNS)
+        if best is None or len(rows) > len(best):
+            best = rows
+    if len(candidates) > 1:
+        others = ", ".join(p.name for p in candidates if p != best.source_file)
+        best.warnings = [
+            f"{len(candidates)} département files: read {best.source_file.name} (the most complete, "
+            f"{len(best)} départements), ignored {others}"
+        ] + [w for w in best.warnings if "files match" not in w]
+    return best
+
+
+def _matching_pattern(name: str) -> str:
+    return next(p for p in DEPARTEMENT_PATTERNS if Path(name).match(p))
 
 
 COMMUNE_PATTERNS = ("v_commune_*.csv", "communes.csv")

@@ -517,3 +517,42 @@ def read_organismes(path: Path | str, region: str) -> ReadResult:
     ordered = [c[0] for c in result.columns]
     result.rows = [{"_line": r["_line"], **{c: r[c] for c in ordered}} for r in result.rows]
     return result
+
+
+# ---------------------------------------------------------------------------------------------
+# What the loaders and the sensor need to know about each source, without reading a file
+
+# raw table → (landing subfolder, file patterns).
+LANDING: dict[str, tuple[str, tuple[str, ...]]] = {
+    "uniformation_contrats": ("uniformation", ("contrats*.csv", "contrats*.xlsx")),
+    "uniformation_adherents": ("uniformation", ("adherents*.csv", "adherents*.xlsx")),
+    "region_agrements": ("agrements", ("*.csv", "*.xlsx")),
+    "organismes_formation": ("organismes", ("*.csv",)),
+}
+
+
+def _spec(source: str) -> list[Column]:
+    specs = {
+        "uniformation_contrats": lambda: contrats_spec({}),
+        "uniformation_adherents": lambda: adherents_spec({}),
+        "region_agrements": lambda: AGREMENTS_SPEC,
+        "organismes_formation": lambda: ORGANISMES_SPEC,
+    }
+    if source not in specs:
+        raise KeyError(f"unknown spreadsheet source {source!r}: expected one of {', '.join(specs)}")
+    return specs[source]()
+
+
+def columns_of(source: str) -> list[tuple[str, str]]:
+    """The typed columns of raw.<source>, in the order the reader gives them (derived ones included),
+    so that the table exists with its types even before the first file lands."""
+    columns = [(c.name, c.type) for c in _spec(source)]
+    if source == "organismes_formation":
+        names = [name for name, _ in columns]
+        columns.insert(names.index("certif_apprentissage") + 1, ("qualiopi", "BOOLEAN"))
+    return columns
+
+
+def personal_columns(source: str) -> set[str]:
+    """Columns whose values are personal data: kept in raw, never copied into quarantine reasons."""
+    return {c.name for c in _spec(source) if c.personal}

@@ -7,6 +7,8 @@ readers open it read-only. Nothing opens it at import time.
 from __future__ import annotations
 
 import hashlib
+import os
+import shutil
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -162,3 +164,36 @@ def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> boo
             [schema, table],
         ).fetchone()[0]
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Archive of loaded files: $OBS_DATA_DIR/archive/<source>/<sha256[:12]>_<name>
+
+
+def archive_path(data_dir: Path, source: str, landed: LandedFile) -> Path:
+    return Path(data_dir) / "archive" / source / f"{landed.sha256[:12]}_{landed.path.name}"
+
+
+def archive_file(data_dir: Path, source: str, landed: LandedFile) -> Path:
+    """Copy a landed file (never move it: the landing folder is read-only) into the archive.
+
+    The copy is written under a temporary name and renamed, so a half-copied file is never visible;
+    an archive already holding this content under this name is kept as is.
+    """
+    target = archive_path(data_dir, source, landed)
+    if target.is_file() and target.stat().st_size == landed.path.stat().st_size:
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.partial")
+    shutil.copy2(landed.path, partial)
+    os.replace(partial, target)
+    return target
+
+
+def is_archived(data_dir: Path, source: str, sha256: str) -> bool:
+    """Whether some file with this content was archived for this source (under any name).
+
+    Lets a sensor tell a file already loaded without opening the warehouse (DuckDB has one writer).
+    """
+    folder = Path(data_dir) / "archive" / source
+    return folder.is_dir() and any(folder.glob(f"{sha256[:12]}_*"))

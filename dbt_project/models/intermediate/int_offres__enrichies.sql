@@ -1,8 +1,24 @@
 -- Offers with their territory, fiche métier, parsed labels and "1 emploi = 1 formation" eligibility.
+-- Incremental by creation day: a run builds the days [min_date, max_date) that the orchestration passes
+-- (the Dagster partitions), replacing those days; without vars (or with --full-refresh) it builds all.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='offre_id',
+        on_schema_change='fail',
+        tags=['offres_par_jour'],
+        pre_hook="{% if is_incremental() %}delete from {{ this }} where jour_creation >= '{{ var('min_date', '1900-01-01') }}' and jour_creation < '{{ var('max_date', '9999-12-31') }}'{% endif %}",
+    )
+}}
+
 with
 
 offres as (
     select * from {{ ref('stg_francetravail__offres') }}
+    {% if is_incremental() %}
+    where jour_creation >= '{{ var("min_date", "1900-01-01") }}' and jour_creation < '{{ var("max_date", "9999-12-31") }}'
+    {% endif %}
 ),
 
 communes as (

@@ -6,16 +6,20 @@ refresh_all = dg.define_asset_job(
     name="refresh_all",
     selection=dg.AssetSelection.all(),
     executor_def=dg.in_process_executor,
-    description="Ingest every input, build the dbt models and their checks, run the quality suites and publish.",
+    description="Ingest every input (offers: the run's creation days), build the dbt models and their checks, "
+    "run the quality suites and publish.",
 )
 
-nightly_refresh = dg.ScheduleDefinition(
+# The offers are partitioned by creation day: each night's run loads yesterday's partition (and the
+# offers models' increment) and refreshes everything unpartitioned. A range of days (backfill, or
+# `python -m orchestration run` over the whole history) runs as one run (BackfillPolicy.single_run).
+nightly_refresh = dg.build_schedule_from_partitioned_job(
+    refresh_all,
     name="nightly_refresh",
-    job=refresh_all,
-    cron_schedule="0 2 * * *",
-    execution_timezone="Europe/Paris",
+    hour_of_day=2,
+    minute_of_hour=0,
     default_status=dg.DefaultScheduleStatus.RUNNING,
-    description="Refresh everything at 02:00 Europe/Paris.",
+    description="At 02:00 Europe/Paris: yesterday's offers, then refresh everything downstream and publish.",
 )
 
 

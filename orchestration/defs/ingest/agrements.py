@@ -2,10 +2,10 @@
 
 import dagster as dg
 
-from orchestration.defs.ingest.metadata import load_metadata
-from orchestration.lib.ingestion import load_source
+from orchestration.defs.ingest.metadata import load_metadata, refused_file_fails_the_asset
+from orchestration.lib.ingestion import load_source, source_files
 from orchestration.lib.sources import read_region_agrements
-from orchestration.lib.warehouse import connect, landed_files
+from orchestration.lib.warehouse import connect
 from orchestration.settings import load_settings
 
 
@@ -19,14 +19,15 @@ from orchestration.settings import load_settings
 )
 def region_agrements() -> dg.MaterializeResult:
     settings = load_settings()
-    files = landed_files(settings.landing_dir / "agrements", ["*.csv", "*.xlsx"])
-    with connect(settings.warehouse) as con:
+    files = source_files(settings.landing_dir, "region_agrements")
+    with connect(settings.warehouse) as con, refused_file_fails_the_asset():
         summary = load_source(
             con,
             source="region_agrements",
             files=files,
             read=read_region_agrements,
             key=["siret", "code_certification"],
+            data_dir=settings.data_dir,
         )
     return dg.MaterializeResult(metadata=load_metadata(summary))
 

@@ -1,14 +1,50 @@
-"""France Travail job offers ("Offres d'emploi v2" API bodies, arrays and NDJSON files)."""
+"""France Travail job offers, partitioned by creation day (Europe/Paris).
+
+A partition (or a range of them, in one run) is loaded from the API when credentials are set, from the
+landing folder's francetravail/ files otherwise, and replaces that range's rows in one transaction.
+"""
 
 import time
+from datetime import timedelta
 
 import dagster as dg
 
+from orchestration.defs.ingest.francetravail_resource import FranceTravailResource
 from orchestration.lib import offers
-from orchestration.lib.warehouse import FileLoad, connect, landed_files, new_files, record_load
+from orchestration.lib.warehouse import LandedFile, connect
 from orchestration.settings import load_settings
 
-SOURCE = "francetravail_offres"
+OFFER_PARTITIONS = dg.DailyPartitionsDefinition(
+    start_date=offers.PARTITIONS_START, timezone=offers.PARIS, fmt="%Y-%m-%d"
+)
+
+
+def load_metadata(load: offers.RangeLoad, seconds: float, api: dict | None) -> dict:
+    """The figures an operator reads on the materialisation (counts reconcile: read = loaded +
+    superseded + quarantined)."""
+    metadata = {
+        "origin": "api" if api is not None else "landing",
+        "first_day": str(load.first_day),
+        "last_day": str(load.end_day - timedelta(days=1)),
+        "days": load.days,
+        "files_scanned": len(load.files_scanned),
+        "files_new": load.files_new,
+        "rows_read": load.rows_read,
+        "rows_loaded": load.rows_loaded,
+        "rows_superseded": load.rows_superseded,
+        "rows_quarantined": load.rows_quarantined,
+        "seconds": round(seconds, 2),
+    }
+    if api is not None:
+        metadata.update(
+            {
+                "api_calls": int(api.get("calls", 0)),
+                "api_retries": int(api.get("retries", 0)),
+                "api_http_429": int(api.get("http_429", 0)),
+                "api_seconds": round(float(api.get("seconds", 0.0)), 2),
+            }
+        )
+    return metadata
 
 
 @dg.asset(
@@ -16,58 +52,47 @@ SOURCE = "francetravail_offres"
     group_name="ingestion",
     kinds={"duckdb"},
     pool="warehouse",
-    description="Job offers of France Travail (one row per offer id, its latest dateActualisation), from the "
-    "landing folder's francetravail/ files; malformed records go to quarantine.francetravail_offres.",
+    partitions_def=OFFER_PARTITIONS,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    description="Job offers of France Travail by creation day (Europe/Paris): one row per offer id, its "
+    "latest dateActualisation. From the API when FRANCETRAVAIL_CLIENT_ID/SECRET are set, from the landing "
+    "folder's francetravail/ files otherwise. A run replaces the rows of its days; malformed records go to "
+    "quarantine.francetravail_offres; ops.offer_partitions logs each day's load.",
 )
-def francetravail_offres(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+def francetravail_offres(
+    context: dg.AssetExecutionContext, francetravail: FranceTravailResource
+) -> dg.MaterializeResult:
     settings = load_settings()
     started = time.monotonic()
-    files = landed_files(settings.landing_dir / "francetravail", offers.FILE_PATTERNS)
-    read = loaded = quarantined = 0
+    window = context.partition_time_window
+    first_day, end_day = window.start.date(), window.end.date()
+    api, files = None, None
+    if francetravail.enabled(settings):
+        # Fetched before the warehouse opens (one DuckDB writer), then loaded like a landing file.
+        fetch = francetravail.fetch_days(first_day, end_day, settings)
+        context.log.info(f"API: {fetch.offers} offers in {fetch.stats['calls']} calls -> {fetch.path.name}")
+        files, api = [LandedFile(fetch.path, offers.hash_and_count(fetch.path))], fetch.stats
     with connect(settings.warehouse) as con:
-        offers.ensure_tables(con)
-        fresh = new_files(con, SOURCE, files)
-        for landed in fresh:
-            con.execute("begin transaction")
-            try:
-                load = offers.stage_file(con, landed.path)
-                offers.merge_batch(con)
-                record_load(
-                    con,
-                    FileLoad(
-                        SOURCE,
-                        load.path,
-                        landed.sha256,
-                        load.rows_read,
-                        load.rows_loaded,
-                        load.rows_quarantined,
-                    ),
-                )
-                con.execute("commit")
-            except Exception:
-                con.execute("rollback")
-                raise
-            read, loaded, quarantined = (
-                read + load.rows_read,
-                loaded + load.rows_loaded,
-                quarantined + load.rows_quarantined,
-            )
-            context.log.info(
-                f"{landed.path.name}: {load.rows_loaded} offers loaded, {load.rows_quarantined} quarantined"
-            )
+        if files is None:
+            files = offers.landed_offer_files(settings.landing_dir / "francetravail", con)
+        load = offers.load_range(
+            con, files, first_day, end_day, origin="api" if api else "landing", log=context.log.debug
+        )
         total = con.execute(f"select count(*) from {offers.RAW_TABLE}").fetchone()[0]
-    return dg.MaterializeResult(
-        metadata={
-            "files_loaded": len(fresh),
-            "files_already_loaded": len(files) - len(fresh),
-            "rows_read": read,
-            "rows_loaded": loaded,
-            "rows_quarantined": quarantined,
-            "offers_in_raw": total,
-            "seconds": round(time.monotonic() - started, 2),
-        }
+    if load.new_days_outside_range:
+        days = load.new_days_outside_range
+        context.log.warning(
+            f"new files hold offers of {len(days)} days outside this run ({days[0]} .. {days[-1]}): "
+            "materialise those partitions to load them"
+        )
+    metadata = load_metadata(load, time.monotonic() - started, api)
+    metadata["offers_in_raw"] = total
+    context.log.info(
+        f"{first_day}..{metadata['last_day']}: {load.rows_loaded} offers loaded, "
+        f"{load.rows_quarantined} quarantined, {len(load.files_scanned)} files scanned"
     )
+    return dg.MaterializeResult(metadata=metadata)
 
 
 def defs() -> dg.Definitions:
-    return dg.Definitions(assets=[francetravail_offres])
+    return dg.Definitions(assets=[francetravail_offres], resources={"francetravail": FranceTravailResource()})

@@ -2,10 +2,10 @@
 
 import dagster as dg
 
-from orchestration.defs.ingest.metadata import load_metadata
-from orchestration.lib.ingestion import load_source
+from orchestration.defs.ingest.metadata import load_metadata, refused_file_fails_the_asset
+from orchestration.lib.ingestion import load_source, source_files
 from orchestration.lib.sources import read_organismes
-from orchestration.lib.warehouse import connect, landed_files
+from orchestration.lib.warehouse import connect
 from orchestration.settings import load_settings
 
 
@@ -19,14 +19,15 @@ from orchestration.settings import load_settings
 )
 def organismes_formation() -> dg.MaterializeResult:
     settings = load_settings()
-    files = landed_files(settings.landing_dir / "organismes", ["*.csv"])
-    with connect(settings.warehouse) as con:
+    files = source_files(settings.landing_dir, "organismes_formation")
+    with connect(settings.warehouse) as con, refused_file_fails_the_asset():
         summary = load_source(
             con,
             source="organismes_formation",
             files=files,
             read=lambda path: read_organismes(path, settings.region),
             key=["nda", "siret"],
+            data_dir=settings.data_dir,
         )
     return dg.MaterializeResult(metadata=load_metadata(summary))
 

@@ -91,14 +91,21 @@ def referentiels(context: dg.AssetExecutionContext):
             else:
                 rows, warnings = read_seed(name), []
             loaded = replace_table(con, f"raw.{name}", [(c, "varchar") for c in columns], rows)
-            yield dg.MaterializeResult(
-                asset_key=["raw", name],
-                metadata={
-                    "rows_loaded": loaded,
-                    "served_by": "official files (OBS_REFERENCE_DIR)" if official else "curated seed",
-                    "warnings": dg.MetadataValue.md("\n".join(f"- {w}" for w in warnings[:50]) or "none"),
-                },
-            )
+            metadata = {
+                "rows_loaded": loaded,
+                "served_by": "official files (OBS_REFERENCE_DIR)" if official else "curated seed",
+                "warnings": dg.MetadataValue.md("\n".join(f"- {w}" for w in warnings[:50]) or "none"),
+            }
+            if name == "ref_communes":
+                # Reported on their own line: a long list of warnings must not hide them.
+                missing = [
+                    f"{r['code_commune']} {r['libelle_commune']}" for r in rows if not r["code_zone_emploi"]
+                ]
+                metadata["communes_without_zone_emploi"] = len(missing)
+                metadata["communes_without_zone_emploi_list"] = dg.MetadataValue.md(
+                    "\n".join(f"- {m}" for m in missing[:200]) or "none"
+                )
+            yield dg.MaterializeResult(asset_key=["raw", name], metadata=metadata)
 
 
 def defs() -> dg.Definitions:

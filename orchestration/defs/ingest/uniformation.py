@@ -2,10 +2,10 @@
 
 import dagster as dg
 
-from orchestration.defs.ingest.metadata import load_metadata
-from orchestration.lib.ingestion import load_source
+from orchestration.defs.ingest.metadata import load_metadata, refused_file_fails_the_asset
+from orchestration.lib.ingestion import load_source, source_files
 from orchestration.lib.sources import branch_lookup, read_uniformation_adherents, read_uniformation_contrats
-from orchestration.lib.warehouse import connect, landed_files
+from orchestration.lib.warehouse import connect
 from orchestration.settings import load_settings
 
 BRANCHES = dg.AssetKey(["raw", "ref_branches"])
@@ -29,8 +29,8 @@ def _branches(con) -> dict[str, str]:
 )
 def uniformation_contrats() -> dg.MaterializeResult:
     settings = load_settings()
-    files = landed_files(settings.landing_dir / "uniformation", ["contrats*.csv", "contrats*.xlsx"])
-    with connect(settings.warehouse) as con:
+    files = source_files(settings.landing_dir, "uniformation_contrats")
+    with connect(settings.warehouse) as con, refused_file_fails_the_asset():
         branches = _branches(con)
         summary = load_source(
             con,
@@ -38,6 +38,7 @@ def uniformation_contrats() -> dg.MaterializeResult:
             files=files,
             read=lambda path: read_uniformation_contrats(path, branches),
             key=["num_contrat"],
+            data_dir=settings.data_dir,
         )
     return dg.MaterializeResult(metadata=load_metadata(summary))
 
@@ -53,8 +54,8 @@ def uniformation_contrats() -> dg.MaterializeResult:
 )
 def uniformation_adherents() -> dg.MaterializeResult:
     settings = load_settings()
-    files = landed_files(settings.landing_dir / "uniformation", ["adherents*.csv", "adherents*.xlsx"])
-    with connect(settings.warehouse) as con:
+    files = source_files(settings.landing_dir, "uniformation_adherents")
+    with connect(settings.warehouse) as con, refused_file_fails_the_asset():
         branches = _branches(con)
         summary = load_source(
             con,
@@ -62,6 +63,7 @@ def uniformation_adherents() -> dg.MaterializeResult:
             files=files,
             read=lambda path: read_uniformation_adherents(path, branches),
             key=["annee", "siret"],
+            data_dir=settings.data_dir,
         )
     return dg.MaterializeResult(metadata=load_metadata(summary))
 

@@ -20,7 +20,19 @@ PUBLISHED_MARTS = [
     "portrait_contrats_par_age",
     "portrait_contrats_par_niveau",
     "portrait_top_certifications",
+    "portrait_contrats_par_sexe",
+    "portrait_contrats_par_taille",
+    "portrait_contrats_par_departement",
+    "portrait_offres_mensuel",
+    "portrait_offres_annuel",
     "fiche_metier_mensuel",
+    "fiche_offres_annuel",
+    "fiche_offres_repartitions",
+    "fiche_tension_annuel",
+    "fiche_contrats_pro_annuel",
+    "fiche_certifications",
+    "fiche_organismes_agrees",
+    "emploi_formation_annuel",
 ]
 
 

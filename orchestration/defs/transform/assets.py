@@ -1,5 +1,6 @@
 """Each dbt model is an asset (keyed by its schema) and each dbt test an asset check."""
 
+import json
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -9,6 +10,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from orchestration.defs.transform.project import dbt_project
+from orchestration.lib import offers
 from orchestration.settings import export_for_dbt, load_settings
 
 LAYERS = ("staging", "intermediate", "marts")
@@ -40,11 +42,32 @@ def dbt_build_args(full_refresh: bool = False) -> list[str]:
     return args
 
 
+# Offers models, partitioned by creation day like raw/francetravail_offres: incremental on the run's days.
+OFFERS_BY_DAY = "tag:offres_par_jour"
+OFFER_PARTITIONS = dg.DailyPartitionsDefinition(
+    start_date=offers.PARTITIONS_START, timezone=offers.PARIS, fmt="%Y-%m-%d"
+)
+
+
+def partitioned_dbt_vars(window: dg.TimeWindow) -> dict[str, str]:
+    """dbt vars for a range of daily partitions: creation days in [min_date, max_date)."""
+    return {"min_date": window.start.strftime("%Y-%m-%d"), "max_date": window.end.strftime("%Y-%m-%d")}
+
+
+def covers_all_partitions(window: dg.TimeWindow, partitions_def: dg.TimeWindowPartitionsDefinition) -> bool:
+    """A run over every partition rebuilds the offers models from scratch (the same result, and it
+    absorbs a change of columns that an incremental run would refuse)."""
+    first = partitions_def.get_first_partition_window()
+    last = partitions_def.get_last_partition_window()
+    return bool(first and last) and window.start <= first.start and window.end >= last.end
+
+
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
     dagster_dbt_translator=ObservatoireTranslator(),
     pool="warehouse",
+    exclude=OFFERS_BY_DAY,
 )
 def observatoire_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     """dbt build of the selected models: staging views, intermediate and marts tables, and their tests."""
@@ -52,9 +75,28 @@ def observatoire_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResour
     yield from dbt.cli(dbt_build_args(), context=context).stream()
 
 
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=ObservatoireTranslator(),
+    pool="warehouse",
+    select=OFFERS_BY_DAY,
+    name="offres_dbt_models_par_jour",
+    partitions_def=OFFER_PARTITIONS,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+)
+def offres_dbt_models_par_jour(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    """dbt build of the offers models for the run's creation days (incremental; all days: full refresh)."""
+    export_for_dbt(load_settings())
+    window = context.partition_time_window
+    args = dbt_build_args(full_refresh=covers_all_partitions(window, OFFER_PARTITIONS))
+    args += ["--vars", json.dumps(partitioned_dbt_vars(window))]
+    yield from dbt.cli(args, context=context).stream()
+
+
 def defs() -> dg.Definitions:
     return dg.Definitions(
-        assets=[observatoire_dbt_models],
+        assets=[observatoire_dbt_models, offres_dbt_models_par_jour],
         # the dbt of this interpreter's environment, whatever PATH says
         resources={
             "dbt": DbtCliResource(

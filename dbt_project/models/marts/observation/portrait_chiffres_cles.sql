@@ -63,7 +63,15 @@ final as (
         nb_contrats_pro_plus_30_ans,
         nb_contrats_pro_plus_30_ans / nullif(nb_contrats_pro, 0) as part_contrats_pro_plus_30_ans,
         nb_contrats_pro - lag(nb_contrats_pro) over (order by annee) as evolution_contrats_pro,
-        nb_adherents - lag(nb_adherents) over (order by annee) as evolution_adherents
+        (nb_contrats_pro - lag(nb_contrats_pro) over (order by annee))
+            / nullif(lag(nb_contrats_pro) over (order by annee), 0) as taux_evolution_contrats_pro,
+        nb_adherents - lag(nb_adherents) over (order by annee) as evolution_adherents,
+        (nb_adherents - lag(nb_adherents) over (order by annee))
+            / nullif(lag(nb_adherents) over (order by annee), 0) as taux_evolution_adherents,
+        nb_branches - lag(nb_branches) over (order by annee) as evolution_branches,
+        nb_salaries - lag(nb_salaries) over (order by annee) as evolution_salaries,
+        (nb_salaries - lag(nb_salaries) over (order by annee))
+            / nullif(lag(nb_salaries) over (order by annee), 0) as taux_evolution_salaries
     from joined
 )
 

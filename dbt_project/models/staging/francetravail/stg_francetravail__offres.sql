@@ -1,3 +1,5 @@
+-- A view (it processes nothing): int_offres__enrichies, incremental by creation day, reads only the
+-- days of its run through it, and DuckDB pushes that filter down to raw.
 with
 
 source as (

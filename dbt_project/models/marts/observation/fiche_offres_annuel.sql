@@ -1,0 +1,2 @@
+-- Job offers of each fiche métier: one row per fiche × territory (région, département, zone d'emploi) × year.
+{{ offers_mart(by_fiche=true, period='annee') }}

@@ -1,0 +1,2 @@
+-- Job offers of the sector's métiers (the 11 fiches together): one row per territory × month.
+{{ offers_mart(by_fiche=false, period='mois') }}
