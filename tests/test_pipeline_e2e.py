@@ -4,6 +4,7 @@ real great-expectations, real publication. Three runs share one folder (they tak
 import csv
 import json
 import shutil
+from pathlib import Path
 
 import dagster as dg
 import duckdb
@@ -156,6 +157,20 @@ def test_offers_whose_rome_code_maps_to_no_fiche_count_as_autre_never_dropped(wo
     assert sum(by_fiche.values()) == raw
     assert by_fiche["autre"] > 0 and None not in by_fiche
     assert through_parent > 0
+
+
+def test_every_loaded_file_is_archived_with_its_hash_and_counts_reconcile(workspace, first_run):
+    with duckdb.connect(str(workspace["warehouse"]), read_only=True) as con:
+        ledger = con.execute(
+            "select source, path, sha256, rows_read, rows_loaded, rows_quarantined, archived_path from ops.loaded_files"
+        ).fetchall()
+    sources = {row[0] for row in ledger}
+    assert {"francetravail_offres", "uniformation_contrats", "uniformation_adherents"} <= sources
+    for source, path, sha, read, loaded, quarantined, archived in ledger:
+        assert read == loaded + quarantined, path
+        assert archived and Path(archived).name.startswith(sha[:12]), path
+        assert Path(archived).read_bytes() == Path(path).read_bytes()
+        assert Path(archived).is_relative_to(workspace["root"] / "data" / "archive" / source)
 
 
 def test_a_second_run_loads_no_row_twice(workspace, first_run):

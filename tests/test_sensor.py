@@ -9,6 +9,8 @@ import json
 import os
 import shutil
 import time
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import dagster as dg
 import pytest
@@ -17,6 +19,7 @@ from orchestration.defs.automation.sensors import SETTLE_SECONDS, new_landing_fi
 from orchestration.settings import SAMPLE_LANDING_DIR
 
 AGREMENTS = SAMPLE_LANDING_DIR / "agrements" / "agrements_region_2025.csv"
+PARIS = ZoneInfo("Europe/Paris")
 CONTRATS = SAMPLE_LANDING_DIR / "uniformation" / "contrats_2021_2025.csv"
 
 
@@ -147,7 +150,7 @@ def test_a_file_still_being_copied_waits_for_the_next_tick(defs, landing):
 def test_several_new_files_at_once_share_one_run(defs, landing):
     drop(AGREMENTS, landing / "agrements" / "agrements_2026.csv")
     drop(CONTRATS, landing / "uniformation" / "contrats_2026.csv")
-    # Offers are left to the nightly partitioned run.
+    # An offers file with no dated offer has no partition to load: it adds nothing to the run.
     (landing / "francetravail" / "offres.ndjson").write_text("{}\n", encoding="utf-8")
 
     requests, _ = tick(defs)
@@ -155,6 +158,29 @@ def test_several_new_files_at_once_share_one_run(defs, landing):
     assert len(requests) == 1
     assert {"raw/region_agrements", "raw/uniformation_contrats"} <= names(requests[0])
     assert "raw/francetravail_offres" not in names(requests[0])
+
+
+def test_a_new_offers_file_requests_the_partitions_of_its_creation_days(defs, landing):
+    month = SAMPLE_LANDING_DIR / "francetravail" / "offres_2025-03.ndjson"
+    drop(month, landing / "francetravail" / month.name)
+
+    requests, cursor = tick(defs)
+
+    assert len(requests) == 1
+    tags = requests[0].tags
+    # the month's file also carries updates of offers created earlier: their days are reloaded too
+    created = sorted(
+        datetime.fromisoformat(json.loads(line)["dateCreation"]).astimezone(PARIS).date().isoformat()
+        for line in month.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    )
+    assert tags["dagster/asset_partition_range_start"] == created[0]
+    assert tags["dagster/asset_partition_range_end"] == created[-1] == "2025-03-31"
+    selected = names(requests[0])
+    assert "raw/francetravail_offres" in selected
+    assert "intermediate/int_offres__enrichies" in selected
+    assert "publication/edition" in selected
+    assert tick(defs, cursor)[0] == []
 
 
 def test_the_sensor_is_registered_and_running_by_default(defs):

@@ -186,6 +186,27 @@ def _first_char(path: Path) -> str:
     return head[:1].decode("ascii", errors="replace")
 
 
+def creation_day_range(path: Path) -> tuple[date, date] | None:
+    """The first and last creation days (Europe/Paris) of a file's offers, read with an in-memory DuckDB
+    (for the sensor, which must not open the warehouse); None when no record has a readable date."""
+    with duckdb.connect() as con:
+        try:
+            row = con.execute(
+                f"""
+                with documents as ({_documents_sql(path)}),
+                days as (
+                    select cast(timezone('{PARIS}', try_cast(json_extract_string(doc, '$.dateCreation')
+                        as timestamptz)) as date) as day
+                    from documents where doc is not null and json_valid(doc)
+                )
+                select min(day), max(day) from days
+                """
+            ).fetchone()
+        except duckdb.Error:
+            return None  # not JSON at all: the load will quarantine it
+    return None if row is None or row[0] is None else (row[0], row[1])
+
+
 @dataclass(frozen=True)
 class OfferFileLoad:
     path: str

@@ -197,3 +197,26 @@ def is_archived(data_dir: Path, source: str, sha256: str) -> bool:
     """
     folder = Path(data_dir) / "archive" / source
     return folder.is_dir() and any(folder.glob(f"{sha256[:12]}_*"))
+
+
+def archive_new_loads(
+    con: duckdb.DuckDBPyConnection, data_dir: Path, source: str, files: Iterable[LandedFile]
+) -> int:
+    """Archive the files of ``files`` that the ledger holds without an archived copy, and record where."""
+    pending = {
+        row[0]
+        for row in con.execute(
+            "select sha256 from ops.loaded_files where source = ? and archived_path is null", [source]
+        ).fetchall()
+    }
+    archived = 0
+    for landed in files:
+        if landed.sha256 in pending:
+            target = archive_file(data_dir, source, landed)
+            con.execute(
+                "update ops.loaded_files set archived_path = ? where source = ? and sha256 = ? and archived_path is null",
+                [str(target), source, landed.sha256],
+            )
+            pending.discard(landed.sha256)
+            archived += 1
+    return archived

@@ -3,8 +3,8 @@
 The sensor never opens the DuckDB warehouse (one writer; a sensor tick must not take its lock). It
 tells new files by its own cursor (path → size, mtime, sha256, and the contents already requested) and,
 after a restart with an empty cursor, by the archive the loaders write (`archive/<source>/<sha>_…`):
-a content already archived was already loaded. Offers files (`francetravail/`) are left to the nightly
-partitioned run, which attributes them to their creation days.
+a content already archived was already loaded. A new offers file (`francetravail/`) requests the range
+of daily partitions its offers were created in (read with an in-memory DuckDB, not the warehouse).
 """
 
 from __future__ import annotations
@@ -18,9 +18,13 @@ from pathlib import Path
 import dagster as dg
 
 from orchestration.defs.automation.jobs import refresh_all
+from orchestration.lib import offers
 from orchestration.lib.sources import LANDING
 from orchestration.lib.warehouse import is_archived, sha256_of
 from orchestration.settings import load_settings
+
+OFFERS = dg.AssetKey(["raw", offers.SOURCE])
+WATCHED = {**LANDING, offers.SOURCE: ("francetravail", offers.FILE_PATTERNS)}
 
 # A file modified less than this long ago may still be being copied: it is looked at on a later tick.
 SETTLE_SECONDS = 10
@@ -47,7 +51,7 @@ def scan_landing(
     seen: dict[str, set[str]] = {source: set(h) for source, h in cursor.get("hashes", {}).items()}
     files: dict = {}
     new: list[NewFile] = []
-    for source, (folder, patterns) in LANDING.items():
+    for source, (folder, patterns) in WATCHED.items():
         hashes = seen.setdefault(source, set())
         paths = sorted(
             {p for pattern in patterns for p in (landing_dir / folder).glob(pattern) if p.is_file()}
@@ -74,8 +78,8 @@ def scan_landing(
 
 def run_selection(asset_graph, sources: set[str]) -> list[dg.AssetKey]:
     """The ingestion assets of ``sources``, what they need to run (the referentials multi-asset), and
-    everything downstream (dbt, checks, publication), minus partitioned assets (the offers' daily
-    partitions belong to the nightly run and backfills)."""
+    everything downstream (dbt, checks, publication); the partitioned assets (offers' daily partitions)
+    only when offers files are among the sources."""
     keys: set[dg.AssetKey] = set()
     for source in sources:
         key = dg.AssetKey(["raw", source])
@@ -92,10 +96,23 @@ def run_selection(asset_graph, sources: set[str]) -> list[dg.AssetKey]:
         (
             k
             for k in selected
-            if asset_graph.get(k).is_materializable and asset_graph.get(k).partitions_def is None
+            if asset_graph.get(k).is_materializable
+            and (offers.SOURCE in sources or asset_graph.get(k).partitions_def is None)
         ),
         key=lambda k: k.to_user_string(),
     )
+
+
+def offer_partition_range(paths: list[Path], partitions_def) -> tuple[str, str] | None:
+    """The daily partitions covering the creation days of new offers files, within the existing ones
+    (today's offers wait for tomorrow's partition)."""
+    ranges = [r for r in (offers.creation_day_range(p) for p in paths) if r]
+    keys = partitions_def.get_partition_keys() if ranges else []
+    if not keys:
+        return None
+    first = max(min(r[0] for r in ranges).isoformat(), keys[0])
+    last = min(max(r[1] for r in ranges).isoformat(), keys[-1])
+    return (first, last) if first <= last else None
 
 
 @dg.sensor(
@@ -104,7 +121,7 @@ def run_selection(asset_graph, sources: set[str]) -> list[dg.AssetKey]:
     minimum_interval_seconds=MINIMUM_INTERVAL_SECONDS,
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="Requests a run of the matching ingestion assets and everything downstream when a new file "
-    "lands in uniformation/, agrements/ or organismes/ (offers files: the nightly partitioned run).",
+    "lands in francetravail/ (the partitions of its creation days), uniformation/, agrements/ or organismes/.",
 )
 def new_landing_files(context: dg.SensorEvaluationContext) -> dg.SensorResult:
     settings = load_settings()
@@ -120,10 +137,27 @@ def new_landing_files(context: dg.SensorEvaluationContext) -> dg.SensorResult:
     run_key = hashes[0] if len(hashes) == 1 else hashlib.sha256("+".join(hashes).encode()).hexdigest()
     names = ", ".join(f"{f.source}/{f.path.name}" for f in new)
     context.log.info(f"new files: {names}")
+    tags = {"obs/trigger": "new_landing_files", "obs/new_files": names[:200]}
+    offer_days = offer_partition_range(
+        [f.path for f in new if f.source == offers.SOURCE],
+        context.repository_def.asset_graph.get(OFFERS).partitions_def,
+    )
+    if offer_days:
+        tags.update(
+            {
+                "dagster/asset_partition_range_start": offer_days[0],
+                "dagster/asset_partition_range_end": offer_days[1],
+            }
+        )
+    sources = {f.source for f in new if f.source != offers.SOURCE or offer_days}
+    if not sources:
+        return dg.SensorResult(
+            skip_reason="new offers files hold no day that can be loaded yet", cursor=json.dumps(next_cursor)
+        )
     request = dg.RunRequest(
         run_key=run_key,
-        asset_selection=run_selection(context.repository_def.asset_graph, {f.source for f in new}),
-        tags={"obs/trigger": "new_landing_files", "obs/new_files": names[:200]},
+        asset_selection=run_selection(context.repository_def.asset_graph, sources),
+        tags=tags,
     )
     return dg.SensorResult(run_requests=[request], cursor=json.dumps(next_cursor))
 

@@ -11,7 +11,7 @@ import dagster as dg
 
 from orchestration.defs.ingest.francetravail_resource import FranceTravailResource
 from orchestration.lib import offers
-from orchestration.lib.warehouse import LandedFile, connect
+from orchestration.lib.warehouse import LandedFile, archive_new_loads, connect
 from orchestration.settings import load_settings
 
 OFFER_PARTITIONS = dg.DailyPartitionsDefinition(
@@ -79,6 +79,8 @@ def francetravail_offres(
             con, files, first_day, end_day, origin="api" if api else "landing", log=context.log.debug
         )
         total = con.execute(f"select count(*) from {offers.RAW_TABLE}").fetchone()[0]
+        # after the load's commit: a file is archived once it is in the ledger
+        archived = archive_new_loads(con, settings.data_dir, offers.SOURCE, files)
     if load.new_days_outside_range:
         days = load.new_days_outside_range
         context.log.warning(
@@ -87,6 +89,7 @@ def francetravail_offres(
         )
     metadata = load_metadata(load, time.monotonic() - started, api)
     metadata["offers_in_raw"] = total
+    metadata["files_archived"] = archived
     context.log.info(
         f"{first_day}..{metadata['last_day']}: {load.rows_loaded} offers loaded, "
         f"{load.rows_quarantined} quarantined, {len(load.files_scanned)} files scanned"
