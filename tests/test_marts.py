@@ -1,56 +1,16 @@
 """The observation marts on the embedded sample: one real run (ingestion, dbt build with its tests and unit
 tests, GX checks; no publication) on a temporary warehouse, then what a reader of the marts would check."""
 
-import shutil
-
-import dagster as dg
 import duckdb
 import pytest
-
-from orchestration.settings import SAMPLE_LANDING_DIR
 
 FICHES = 11
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory):
-    root = tmp_path_factory.mktemp("marts")
-    landing = root / "landing"
-    shutil.copytree(SAMPLE_LANDING_DIR, landing)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("OBS_DATA_DIR", str(root / "data"))
-        mp.setenv("OBS_WAREHOUSE", str(root / "data" / "warehouse.duckdb"))
-        mp.setenv("OBS_LANDING_DIR", str(landing))
-        mp.setenv("OBS_REGION", "52")
-        mp.delenv("OBS_PUBLICATION_DIR", raising=False)
-        mp.delenv("OBS_REFERENCE_DIR", raising=False)
-        mp.delenv("FRANCETRAVAIL_CLIENT_ID", raising=False)
-        from orchestration.definitions import defs
-
-        job = defs.resolve_job_def("refresh_all")
-        keys = [
-            key for key in defs.resolve_all_asset_keys() if key != dg.AssetKey(["publication", "edition"])
-        ]
-        # the offers may be partitioned by creation day: then load every day in this one run
-        partitions = job.partitions_def
-        days = partitions.get_partition_keys() if partitions is not None else []
-        tags = (
-            {"dagster/asset_partition_range_start": days[0], "dagster/asset_partition_range_end": days[-1]}
-            if days
-            else {}
-        )
-        with dg.DagsterInstance.ephemeral() as instance:
-            result = job.execute_in_process(
-                instance=instance, raise_on_error=False, asset_selection=keys, tags=tags
-            )
-        assert result.success, [e.message for e in result.all_events if e.is_failure]
-        failed_checks = [
-            e.event_specific_data.asset_check_key.name
-            for e in result.all_events
-            if e.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION and not e.event_specific_data.passed
-        ]
-        assert failed_checks == []
-        yield root / "data" / "warehouse.duckdb"
+def warehouse(sample_run):
+    """The warehouse as the shared first run left it (every dbt test, unit test and GX check passed)."""
+    return sample_run["snapshot"]
 
 
 @pytest.fixture(scope="module")

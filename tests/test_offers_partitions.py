@@ -163,11 +163,91 @@ def dbt(args, env):
     assert completed.returncode == 0, completed.stdout[-3000:]
 
 
-def test_the_incremental_offers_model_equals_a_full_refresh(tmp_path):
+# The offers models incremental by creation day: the offers and their daily counts.
+OFFERS_MODELS = ["int_offres__enrichies", "int_offres__comptes_jour", "int_offres__repartitions_jour"]
+# The offers marts add up the daily counts; here is what they meant when they read every offer.
+OFFERS_MARTS = {
+    "fiche_offres_mensuel": ("fiche_id", "mois_creation"),
+    "fiche_offres_annuel": ("fiche_id", "annee_creation"),
+    "portrait_offres_mensuel": (None, "mois_creation"),
+    "portrait_offres_annuel": (None, "annee_creation"),
+}
+TERRITORIES = """
+    cross join unnest([
+        {'niveau_territoire': 'region', 'code_territoire': '52', 'libelle_territoire': cast(null as varchar)},
+        {'niveau_territoire': 'departement', 'code_territoire': coalesce(code_departement, 'inconnu'),
+         'libelle_territoire': libelle_departement},
+        {'niveau_territoire': 'zone_emploi', 'code_territoire': coalesce(code_zone_emploi, 'inconnu'),
+         'libelle_territoire': libelle_zone_emploi}
+    ]) as u(t)
+"""
+OFFERS = "(select * from intermediate.int_offres__enrichies where est_dans_region and fiche_id <> 'autre')"
+
+
+def offers_mart_from_offers(fiche: str | None, period: str) -> str:
+    keys = ", ".join(k for k in (fiche, "t.niveau_territoire", "t.code_territoire", period) if k)
+    alias = "mois" if period.startswith("mois") else "annee"
+    return f"""
+        select {fiche + "," if fiche else ""} t.niveau_territoire, t.code_territoire,
+            any_value(t.libelle_territoire) as libelle_territoire, {period} as {alias},
+            count(*) as nb_offres, cast(sum(nombre_postes) as bigint) as nb_postes,
+            count(*) filter (where type_contrat = 'CDI') as nb_offres_cdi,
+            count(*) filter (where type_contrat = 'CDD') as nb_offres_cdd,
+            count(*) filter (where type_contrat = 'CDD' and duree_contrat_mois >= 6) as nb_offres_cdd_6_mois_plus,
+            count(*) filter (where type_contrat = 'MIS') as nb_offres_interim,
+            count(*) filter (where type_contrat = 'SAI') as nb_offres_saisonnier,
+            count(*) filter (where type_contrat is null or type_contrat not in ('CDI', 'CDD', 'MIS', 'SAI'))
+                as nb_offres_autres_contrats,
+            count(*) filter (where est_temps_plein) as nb_offres_temps_plein,
+            count(*) filter (where not est_temps_plein) as nb_offres_temps_partiel,
+            count(*) filter (where est_alternance) as nb_offres_alternance,
+            count(*) filter (where experience_exige = 'E') as nb_offres_experience_exigee,
+            count(*) filter (where salaire_mensuel is not null) as nb_offres_salaire_renseigne,
+            round(median(salaire_mensuel), 2) as salaire_mensuel_median,
+            count(*) filter (where eligibilite_1e1f = 'eligible') as nb_offres_eligibles_1e1f,
+            count(*) filter (where eligibilite_1e1f = 'inconnu') as nb_offres_eligibilite_inconnue
+        from {OFFERS} {TERRITORIES}
+        group by {keys}
+    """
+
+
+REPARTITIONS_FROM_OFFERS = f"""
+    select fiche_id, t.niveau_territoire, t.code_territoire, any_value(t.libelle_territoire), annee_creation,
+        d.dimension, coalesce(nullif(trim(d.modalite), ''), 'inconnu') as modalite,
+        coalesce(any_value(d.libelle_modalite), 'Non renseigné'), count(*)
+    from {OFFERS} {TERRITORIES}
+    cross join unnest([
+        {{'dimension': 'secteur_naf', 'modalite': code_naf, 'libelle_modalite': secteur_activite_libelle}},
+        {{'dimension': 'taille_etablissement', 'modalite': tranche_effectif_etab,
+          'libelle_modalite': tranche_effectif_etab}},
+        {{'dimension': 'qualification', 'modalite': qualification_code, 'libelle_modalite': qualification_libelle}},
+        {{'dimension': 'experience', 'modalite': experience_exige, 'libelle_modalite': case experience_exige
+            when 'D' then 'Débutant accepté' when 'S' then 'Expérience souhaitée'
+            when 'E' then 'Expérience exigée' end}}
+    ]) as u(d)
+    group by all
+"""
+
+
+def with_salaries(records, first):
+    # varied monthly salaries, some shared and some missing, so that medians interpolate and merge days
+    return [
+        dict(
+            o, salaire={"libelle": f"Mensuel de {first + 37 * (i % 7)}.50 Euros sur 12 mois"} if i % 5 else {}
+        )
+        for i, o in enumerate(records)
+    ]
+
+
+@pytest.fixture(scope="module")
+def incremental_offers(tmp_path_factory):
+    """Offers of two days built day by day through the incremental models (the first day loaded twice,
+    its source changed in between), with a copy of each incremental result in ops.incremental_<model>."""
     import dagster as dg
 
     from orchestration.defs.ingest.referentiels import referentiels
 
+    tmp_path = tmp_path_factory.mktemp("incremental")
     warehouse = tmp_path / "warehouse.duckdb"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OBS_", "FRANCETRAVAIL_"))}
     env.update(OBS_DATA_DIR=str(tmp_path), OBS_WAREHOUSE=str(warehouse), OBS_REGION="52")
@@ -177,36 +257,87 @@ def test_the_incremental_offers_model_equals_a_full_refresh(tmp_path):
         mp.delenv("OBS_REFERENCE_DIR", raising=False)
         assert dg.materialize([referentiels]).success
     folder = tmp_path / "landing"
-    first = day_offers(60, 5, DAY)
+    first = with_salaries(day_offers(60, 5, DAY), 1700)
     write_ndjson(folder / "jour1.ndjson", first)
-    write_ndjson(folder / "jour2.ndjson", day_offers(50, 6, NEXT))
+    write_ndjson(folder / "jour2.ndjson", with_salaries(day_offers(50, 6, NEXT), 1720))
     day_vars = lambda d: ["--vars", json.dumps({"min_date": str(d), "max_date": str(d + timedelta(days=1))})]  # noqa: E731
 
     with connect(warehouse) as con:
         offers.load_range(con, files_in(folder), DAY, NEXT)
-    dbt(["run", "--select", "+int_offres__enrichies", *day_vars(DAY)], env)
+    dbt(["run", "--select", *(f"+{m}" for m in OFFERS_MODELS), *day_vars(DAY)], env)
     with connect(warehouse) as con:
         offers.load_range(con, files_in(folder), NEXT, NEXT + timedelta(days=1))
-    dbt(["run", "--select", "int_offres__enrichies", *day_vars(NEXT)], env)
+    dbt(["run", "--select", *OFFERS_MODELS, *day_vars(NEXT)], env)
     # the first day again, its source changed: one offer gone, one updated
     (folder / "jour1.ndjson").unlink()
     write_ndjson(folder / "jour1_v2.ndjson", [dict(first[1], intitule="Nouvel intitulé"), *first[2:]])
     with connect(warehouse) as con:
         offers.load_range(con, files_in(folder), DAY, NEXT)
-    dbt(["run", "--select", "int_offres__enrichies", *day_vars(DAY)], env)
+    dbt(["run", "--select", *OFFERS_MODELS, *day_vars(DAY)], env)
     with connect(warehouse) as con:
-        con.execute("create table ops.incremental as select * from intermediate.int_offres__enrichies")
-    dbt(["run", "--select", "int_offres__enrichies", "--full-refresh"], env)
+        for model in OFFERS_MODELS:
+            con.execute(f"create table ops.incremental_{model} as select * from intermediate.{model}")
+    return warehouse, env, first
+
+
+def test_the_incremental_offers_models_equal_a_full_refresh(incremental_offers):
+    warehouse, env, first = incremental_offers
+    dbt(["run", "--select", *OFFERS_MODELS, "--full-refresh"], env)
 
     with connect(warehouse, read_only=True) as con:
+        for model in OFFERS_MODELS:
+            full, incremental = f"intermediate.{model}", f"ops.incremental_{model}"
+            assert rows(con, f"select count(*) from (from {incremental} except all from {full})") == [(0,)], (
+                model
+            )
+            assert rows(con, f"select count(*) from (from {full} except all from {incremental})") == [(0,)], (
+                model
+            )
         full = "intermediate.int_offres__enrichies"
-        only_incremental = rows(con, f"select count(*) from (from ops.incremental except all from {full})")
-        only_full = rows(con, f"select count(*) from (from {full} except all from ops.incremental)")
         total = rows(con, f"select count(*), count(distinct offre_id) from {full}")
         renamed = rows(con, f"select intitule from {full} where offre_id = ?", [str(first[1]["id"])])
+        counted = rows(
+            con,
+            "select sum(nb_offres), count(distinct jour_creation) from intermediate.int_offres__comptes_jour",
+        )
+        in_fiches = rows(con, f"select count(*) from {full} where est_dans_region and fiche_id <> 'autre'")
     assert total == [(109, 109)]
-    assert only_incremental == [(0,)] and only_full == [(0,)]
     assert renamed == [("Nouvel intitulé",)]
+    assert counted == [(in_fiches[0][0], 2)] and in_fiches[0][0] > 50
+
+
+def test_the_offers_marts_added_up_from_daily_counts_equal_their_definition_on_the_offers(incremental_offers):
+    warehouse, env, _ = incremental_offers
+    dbt(["run", "--select", *OFFERS_MARTS, "fiche_offres_repartitions"], env)
+
+    with connect(warehouse, read_only=True) as con:
+        for mart, (fiche, period) in OFFERS_MARTS.items():
+            columns = [
+                c
+                for (c,) in rows(
+                    con,
+                    "select column_name from information_schema.columns where table_schema = 'marts' "
+                    "and table_name = ? order by ordinal_position",
+                    [mart],
+                )
+                if not c.startswith("part_") and c != "libelle_fiche"
+            ]
+            published = f"select {', '.join(columns)} from marts.{mart}"
+            expected = f"select {', '.join(columns)} from ({offers_mart_from_offers(fiche, period)})"
+            assert rows(con, f"select count(*) from ({published} except all {expected})") == [(0,)], mart
+            assert rows(con, f"select count(*) from ({expected} except all {published})") == [(0,)], mart
+        medians = rows(con, "select count(distinct salaire_mensuel_median) from marts.fiche_offres_mensuel")
+        published = (
+            "select fiche_id, niveau_territoire, code_territoire, libelle_territoire, annee, dimension, modalite, "
+            "libelle_modalite, nb_offres from marts.fiche_offres_repartitions"
+        )
+        only_published = rows(
+            con, f"select count(*) from ({published} except all {REPARTITIONS_FROM_OFFERS})"
+        )
+        only_expected = rows(con, f"select count(*) from ({REPARTITIONS_FROM_OFFERS} except all {published})")
+        repartitions = rows(con, "select count(*) from marts.fiche_offres_repartitions")
+    assert medians[0][0] > 3  # the medians were exercised: several values, some interpolated
+    assert only_published == [(0,)] and only_expected == [(0,)] and repartitions[0][0] > 0
 
 
 def test_clean_ndjson_and_odd_records_load_alike_with_their_line_numbers(warehouse, tmp_path):

@@ -3,12 +3,11 @@ real great-expectations, real publication. Three runs share one folder (they tak
 
 import csv
 import json
-import shutil
 from pathlib import Path
 
-import dagster as dg
 import duckdb
 import pytest
+from conftest import failed_checks, run_everything, sample_environment
 
 from orchestration.settings import SAMPLE_LANDING_DIR
 
@@ -23,49 +22,21 @@ COUNTED_TABLES = [
 ]
 
 
-def run_everything():
-    """As `make run`: the offers over all their daily partitions in one run, and everything else."""
-    from orchestration.__main__ import partition_range_tags
-    from orchestration.definitions import defs
-
-    job = defs.resolve_job_def("refresh_all")
-    with dg.DagsterInstance.ephemeral() as instance:
-        return job.execute_in_process(
-            instance=instance, raise_on_error=False, tags=partition_range_tags(defs)
-        )
-
-
 def counts(warehouse):
     with duckdb.connect(str(warehouse), read_only=True) as con:
         return {table: con.execute(f"select count(*) from {table}").fetchone()[0] for table in COUNTED_TABLES}
 
 
 @pytest.fixture(scope="module")
-def workspace(tmp_path_factory):
-    root = tmp_path_factory.mktemp("obs")
-    landing = root / "landing"
-    shutil.copytree(SAMPLE_LANDING_DIR, landing)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("OBS_DATA_DIR", str(root / "data"))
-        mp.setenv("OBS_WAREHOUSE", str(root / "data" / "warehouse.duckdb"))
-        mp.setenv("OBS_LANDING_DIR", str(landing))
-        mp.setenv("OBS_REGION", "52")
-        mp.delenv("OBS_PUBLICATION_DIR", raising=False)
-        mp.delenv("OBS_REFERENCE_DIR", raising=False)
-        mp.delenv("FRANCETRAVAIL_CLIENT_ID", raising=False)
-        yield {
-            "root": root,
-            "landing": landing,
-            "warehouse": root / "data" / "warehouse.duckdb",
-            "publication": root / "data" / "publication",
-        }
+def workspace(sample_run):
+    """The shared first run's folder; later runs here see the same environment."""
+    with sample_environment(sample_run["root"]):
+        yield sample_run
 
 
 @pytest.fixture(scope="module")
 def first_run(workspace):
-    result = run_everything()
-    assert result.success, [e.message for e in result.all_events if e.is_failure]
-    return result
+    return workspace["result"]
 
 
 def read_csv(path):
@@ -232,12 +203,7 @@ def test_a_failing_blocking_check_keeps_latest_on_the_previous_edition(workspace
     result = run_everything()
 
     assert not result.success
-    failed_checks = [
-        e.event_specific_data.asset_check_key.name
-        for e in result.all_events
-        if e.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION and not e.event_specific_data.passed
-    ]
-    assert "gx_fiche_metier_mensuel" in failed_checks
+    assert "gx_fiche_metier_mensuel" in failed_checks(result)
     assert (workspace["publication"] / "latest").resolve().name == previous
     editions = sorted(p.name for p in (workspace["publication"] / "editions").iterdir())
     assert not any(name.startswith(".tmp") for name in editions)

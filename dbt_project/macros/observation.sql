@@ -19,14 +19,15 @@
 {%- endmacro %}
 
 {#- The offers marts: one row per [fiche ×] territory × period (period: 'mois' or 'annee').
-    Offers of the observed région whose ROME code belongs to one of the fiches métiers. -#}
+    Offers of the observed région whose ROME code belongs to one of the fiches métiers, added up from
+    the daily counts of int_offres__comptes_jour (a nightly run reads no history). -#}
 {% macro offers_mart(by_fiche, period) -%}
 {%- set period_expr = 'mois_creation' if period == 'mois' else 'annee_creation' -%}
 {%- set keys = (['fiche_id'] if by_fiche else []) + ['niveau_territoire', 'code_territoire', period] -%}
 with
 
-offres as (
-    select * from {{ ref('int_offres__enrichies') }} where est_dans_region and fiche_id <> 'autre'
+comptes as (
+    select * from {{ ref('int_offres__comptes_jour') }}
 ),
 
 {% if by_fiche -%}
@@ -35,14 +36,14 @@ fiches as (
 ),
 {%- endif %}
 
-offres_territoires as (
+comptes_territoires as (
     select
-        offres.*,
+        comptes.*,
         t.niveau_territoire,
         t.code_territoire,
         t.libelle_territoire,
         {{ period_expr }} as {{ period }}
-    from offres
+    from comptes
     {{ territory_levels() }}
 ),
 
@@ -50,24 +51,39 @@ aggregated as (
     select
         {{ keys | join(',\n        ') }},
         any_value(libelle_territoire) as libelle_territoire,
-        count(*) as nb_offres,
-        cast(sum(nombre_postes) as bigint) as nb_postes,
-        count(*) filter (where type_contrat = 'CDI') as nb_offres_cdi,
-        count(*) filter (where type_contrat = 'CDD') as nb_offres_cdd,
-        count(*) filter (where type_contrat = 'CDD' and duree_contrat_mois >= 6) as nb_offres_cdd_6_mois_plus,
-        count(*) filter (where type_contrat = 'MIS') as nb_offres_interim,
-        count(*) filter (where type_contrat = 'SAI') as nb_offres_saisonnier,
-        count(*) filter (where type_contrat is null or type_contrat not in ('CDI', 'CDD', 'MIS', 'SAI'))
-            as nb_offres_autres_contrats,
-        count(*) filter (where est_temps_plein) as nb_offres_temps_plein,
-        count(*) filter (where not est_temps_plein) as nb_offres_temps_partiel,
-        count(*) filter (where est_alternance) as nb_offres_alternance,
-        count(*) filter (where experience_exige = 'E') as nb_offres_experience_exigee,
-        count(*) filter (where salaire_mensuel is not null) as nb_offres_salaire_renseigne,
-        median(salaire_mensuel) as salaire_mensuel_median,
-        count(*) filter (where eligibilite_1e1f = 'eligible') as nb_offres_eligibles_1e1f,
-        count(*) filter (where eligibilite_1e1f = 'inconnu') as nb_offres_eligibilite_inconnue
-    from offres_territoires
+        {%- for measure in offers_mart_counts() %}
+        cast(sum({{ measure }}) as bigint) as {{ measure }},
+        {%- endfor %}
+        cast(sum(nb_postes) as bigint) as nb_postes
+    from comptes_territoires
+    group by {{ keys | join(', ') }}
+),
+
+histogramme as (
+    select {{ keys | join(', ') }}, s.salaire_mensuel, sum(s.nb_offres) as nb_offres
+    from comptes_territoires
+    cross join unnest(salaires) as u(s)
+    group by all
+),
+
+salaires_cumules as (
+    select
+        *,
+        sum(nb_offres) over (
+            partition by {{ keys | join(', ') }} order by salaire_mensuel rows between unbounded preceding and current row
+        ) as cumul,
+        sum(nb_offres) over (partition by {{ keys | join(', ') }}) as total
+    from histogramme
+),
+
+medianes as (
+    -- median() exactly, from the histogram: the values at 0-based positions (n - 1) // 2 and n // 2 of the
+    -- sorted salaries, interpolated as DuckDB does (lo * 0.5 + hi * 0.5; the same value when n is odd)
+    select
+        {{ keys | join(', ') }},
+        min(salaire_mensuel) filter (where cumul > (total - 1) // 2) * 0.5
+            + min(salaire_mensuel) filter (where cumul > total // 2) * 0.5 as salaire_mensuel_median
+    from salaires_cumules
     group by {{ keys | join(', ') }}
 ),
 
@@ -101,16 +117,25 @@ final as (
         nb_offres_experience_exigee,
         nb_offres_experience_exigee / nb_offres as part_experience_exigee,
         nb_offres_salaire_renseigne,
-        round(salaire_mensuel_median, 2) as salaire_mensuel_median,
+        round(medianes.salaire_mensuel_median, 2) as salaire_mensuel_median,
         nb_offres_eligibles_1e1f,
         nb_offres_eligibilite_inconnue
     from aggregated
+    left join medianes using ({{ keys | join(', ') }})
     {% if by_fiche -%}
     inner join fiches using (fiche_id)
     {%- endif %}
 )
 
 select * from final
+{%- endmacro %}
+
+{#- The additive counts of int_offres__comptes_jour that the offers marts add up. -#}
+{% macro offers_mart_counts() -%}
+{{ return(['nb_offres', 'nb_offres_cdi', 'nb_offres_cdd', 'nb_offres_cdd_6_mois_plus', 'nb_offres_interim',
+           'nb_offres_saisonnier', 'nb_offres_autres_contrats', 'nb_offres_temps_plein', 'nb_offres_temps_partiel',
+           'nb_offres_alternance', 'nb_offres_experience_exigee', 'nb_offres_salaire_renseigne',
+           'nb_offres_eligibles_1e1f', 'nb_offres_eligibilite_inconnue']) }}
 {%- endmacro %}
 
 {#- Contrats de professionnalisation of each fiche métier: one row per fiche × territory × period. -#}

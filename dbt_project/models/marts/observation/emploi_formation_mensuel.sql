@@ -3,8 +3,8 @@
 with
 
 offres as (
-    select * from {{ ref('int_offres__enrichies') }}
-    where est_dans_region and fiche_id <> 'autre' and code_departement is not null
+    -- the région's offers with a fiche, counted by day (a nightly run reads no history)
+    select * from {{ ref('int_offres__comptes_jour') }} where code_departement is not null
 ),
 
 fiches as (
@@ -34,10 +34,10 @@ intentions as (
         fiche_id,
         code_departement,
         mois_creation as mois,
-        count(*) as nb_offres,
-        count(*) filter (where eligibilite_1e1f = 'eligible') as nb_intentions_eligibles,
-        coalesce(sum(nombre_postes) filter (where eligibilite_1e1f = 'eligible'), 0) as nb_postes_eligibles,
-        count(*) filter (where eligibilite_1e1f = 'inconnu') as nb_intentions_eligibilite_inconnue
+        cast(sum(nb_offres) as bigint) as nb_offres,
+        cast(sum(nb_offres_eligibles_1e1f) as bigint) as nb_intentions_eligibles,
+        coalesce(sum(nb_postes_eligibles_1e1f), 0) as nb_postes_eligibles,
+        cast(sum(nb_offres_eligibilite_inconnue) as bigint) as nb_intentions_eligibilite_inconnue
     from offres
     group by fiche_id, code_departement, mois_creation
 ),

@@ -8,7 +8,8 @@ fiches as (
 ),
 
 offres as (
-    select * from {{ ref('int_offres__enrichies') }} where est_dans_region and fiche_id <> 'autre'
+    -- the région's offers with a fiche, counted by day (a nightly run reads no history)
+    select * from {{ ref('int_offres__comptes_jour') }}
 ),
 
 contrats as (
@@ -36,12 +37,12 @@ offres_agg as (
         code_territoire,
         any_value(libelle_territoire) as libelle_territoire,
         mois_creation as mois,
-        count(*) as nb_offres,
-        sum(nombre_postes) as nb_postes,
-        count(*) filter (where type_contrat = 'CDI') as nb_offres_cdi,
-        count(*) filter (where est_temps_plein) as nb_offres_temps_plein,
-        count(*) filter (where eligibilite_1e1f = 'eligible') as nb_offres_eligibles_1e1f,
-        count(*) filter (where eligibilite_1e1f = 'inconnu') as nb_offres_eligibilite_inconnue
+        cast(sum(nb_offres) as bigint) as nb_offres,
+        sum(nb_postes) as nb_postes,
+        cast(sum(nb_offres_cdi) as bigint) as nb_offres_cdi,
+        cast(sum(nb_offres_temps_plein) as bigint) as nb_offres_temps_plein,
+        cast(sum(nb_offres_eligibles_1e1f) as bigint) as nb_offres_eligibles_1e1f,
+        cast(sum(nb_offres_eligibilite_inconnue) as bigint) as nb_offres_eligibilite_inconnue
     from offres_territoires
     group by fiche_id, niveau_territoire, code_territoire, mois_creation
 ),

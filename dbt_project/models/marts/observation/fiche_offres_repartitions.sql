@@ -3,7 +3,8 @@
 with
 
 offres as (
-    select * from {{ ref('int_offres__enrichies') }} where est_dans_region and fiche_id <> 'autre'
+    -- the région's offers with a fiche, counted by day and modality (a nightly run reads no history)
+    select * from {{ ref('int_offres__repartitions_jour') }}
 ),
 
 fiches as (
@@ -16,39 +17,19 @@ offres_territoires as (
     {{ territory_levels() }}
 ),
 
-by_dimension as (
-    select
-        fiche_id,
-        niveau_territoire,
-        code_territoire,
-        libelle_territoire,
-        annee_creation as annee,
-        d.dimension,
-        coalesce(nullif(trim(d.modalite), ''), 'inconnu') as modalite,
-        d.libelle_modalite
-    from offres_territoires
-    cross join unnest([
-        {'dimension': 'secteur_naf', 'modalite': code_naf, 'libelle_modalite': secteur_activite_libelle},
-        {'dimension': 'taille_etablissement', 'modalite': tranche_effectif_etab, 'libelle_modalite': tranche_effectif_etab},
-        {'dimension': 'qualification', 'modalite': qualification_code, 'libelle_modalite': qualification_libelle},
-        {'dimension': 'experience', 'modalite': experience_exige, 'libelle_modalite': case experience_exige
-            when 'D' then 'Débutant accepté' when 'S' then 'Expérience souhaitée' when 'E' then 'Expérience exigée' end}
-    ]) as u(d)
-),
-
 counts as (
     select
         fiche_id,
         niveau_territoire,
         code_territoire,
         any_value(libelle_territoire) as libelle_territoire,
-        annee,
+        annee_creation as annee,
         dimension,
         modalite,
         coalesce(any_value(libelle_modalite), 'Non renseigné') as libelle_modalite,
-        count(*) as nb_offres
-    from by_dimension
-    group by fiche_id, niveau_territoire, code_territoire, annee, dimension, modalite
+        cast(sum(nb_offres) as bigint) as nb_offres
+    from offres_territoires
+    group by fiche_id, niveau_territoire, code_territoire, annee_creation, dimension, modalite
 ),
 
 final as (

@@ -3,7 +3,8 @@
 with
 
 offres as (
-    select * from {{ ref('int_offres__enrichies') }} where est_dans_region and fiche_id <> 'autre'
+    -- the région's offers with a fiche, counted by day (a nightly run reads no history)
+    select * from {{ ref('int_offres__comptes_jour') }}
 ),
 
 fiche_branches as (
@@ -42,7 +43,9 @@ years as (
 ),
 
 offres_agg as (
-    select fiche_id, t.niveau_territoire, t.code_territoire, annee_creation as annee, count(*) as nb_offres
+    select
+        fiche_id, t.niveau_territoire, t.code_territoire, annee_creation as annee,
+        cast(sum(nb_offres) as bigint) as nb_offres
     from offres
     {{ territory_levels(['region', 'departement']) }}
     group by all

@@ -1,0 +1,70 @@
+"""One full run of the pipeline on the embedded sample, shared by the tests that read its results
+(it takes about a minute): a temporary landing copy, data folder, warehouse and publication."""
+
+import shutil
+from contextlib import contextmanager
+
+import dagster as dg
+import pytest
+
+from orchestration.settings import SAMPLE_LANDING_DIR
+
+
+@contextmanager
+def sample_environment(root):
+    """The environment of a run on ``root`` (restored afterwards: other tests keep theirs)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("OBS_DATA_DIR", str(root / "data"))
+        mp.setenv("OBS_WAREHOUSE", str(root / "data" / "warehouse.duckdb"))
+        mp.setenv("OBS_LANDING_DIR", str(root / "landing"))
+        mp.setenv("OBS_REGION", "52")
+        for name in (
+            "OBS_PUBLICATION_DIR",
+            "OBS_REFERENCE_DIR",
+            "FRANCETRAVAIL_CLIENT_ID",
+            "FRANCETRAVAIL_CLIENT_SECRET",
+        ):
+            mp.delenv(name, raising=False)
+        yield
+
+
+def run_everything():
+    """As `make run`: the offers over all their daily partitions in one run, and everything else."""
+    from orchestration.__main__ import partition_range_tags
+    from orchestration.definitions import defs
+
+    job = defs.resolve_job_def("refresh_all")
+    with dg.DagsterInstance.ephemeral() as instance:
+        return job.execute_in_process(
+            instance=instance, raise_on_error=False, tags=partition_range_tags(defs)
+        )
+
+
+def failed_checks(result):
+    return [
+        e.event_specific_data.asset_check_key.name
+        for e in result.all_events
+        if e.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION and not e.event_specific_data.passed
+    ]
+
+
+@pytest.fixture(scope="session")
+def sample_run(tmp_path_factory):
+    """The first run on a fresh copy of the sample; ``snapshot`` is a copy of the warehouse right after it,
+    for tests that read the marts while others go on changing the workspace."""
+    root = tmp_path_factory.mktemp("sample_run")
+    shutil.copytree(SAMPLE_LANDING_DIR, root / "landing")
+    with sample_environment(root):
+        result = run_everything()
+    assert result.success, [e.message for e in result.all_events if e.is_failure]
+    assert failed_checks(result) == []
+    snapshot = root / "warehouse_after_first_run.duckdb"
+    shutil.copyfile(root / "data" / "warehouse.duckdb", snapshot)
+    return {
+        "root": root,
+        "landing": root / "landing",
+        "warehouse": root / "data" / "warehouse.duckdb",
+        "publication": root / "data" / "publication",
+        "snapshot": snapshot,
+        "result": result,
+    }
