@@ -5,7 +5,7 @@ import dagster as dg
 from orchestration.defs.automation import jobs, sensors
 from orchestration.defs.ingest import agrements, francetravail, organismes, referentiels, uniformation
 from orchestration.defs.publish import edition
-from orchestration.defs.quality import checks
+from orchestration.defs.quality import checks, reconciliation
 from orchestration.defs.transform import assets
 
 defs = dg.Definitions.merge(
@@ -16,6 +16,7 @@ defs = dg.Definitions.merge(
     organismes.defs(),
     assets.defs(),
     checks.defs(),
+    reconciliation.defs(),
     edition.defs(),
     jobs.defs(),
     sensors.defs(),

@@ -226,3 +226,35 @@ def test_empty_sources_still_create_their_typed_raw_and_quarantine_tables(worksp
     assert columns[("raw.region_agrements", "departements")] == "VARCHAR[]"
     assert columns[("raw.organismes_formation", "qualiopi")] == "BOOLEAN"
     assert all(m["rows_read"] == 0 for m in metadata_by_source(result).values() if "rows_read" in m)
+
+
+def test_reconciliation_check_finds_a_quarantined_row_lost_after_load(tmp_path):
+    """The blocking check on raw assets compares the ledger with what quarantine really holds."""
+    import duckdb
+
+    from orchestration.defs.quality.reconciliation import reconciliation_problems
+
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    con.execute("create schema ops; create schema quarantine")
+    con.execute(
+        "create table ops.loaded_files (source varchar, path varchar, sha256 varchar, rows_read bigint, "
+        "rows_loaded bigint, rows_quarantined bigint, loaded_at timestamptz, archived_path varchar)"
+    )
+    con.execute(
+        "create table quarantine.region_agrements (_source_file varchar, _line bigint, _reason varchar)"
+    )
+    con.execute(
+        "insert into ops.loaded_files values ('region_agrements', '/l/a.csv', 'x', 10, 8, 2, now(), null)"
+    )
+    con.execute("insert into quarantine.region_agrements values ('/l/a.csv', 3, 'bad SIRET')")
+    assert reconciliation_problems(con, "region_agrements") == [
+        "/l/a.csv: the ledger says 2 rows quarantined, quarantine.region_agrements holds 1"
+    ]
+    con.execute("insert into quarantine.region_agrements values ('/l/a.csv', 7, 'bad date')")
+    assert reconciliation_problems(con, "region_agrements") == []
+    con.execute(
+        "insert into ops.loaded_files values ('region_agrements', '/l/b.csv', 'y', 5, 5, 1, now(), null)"
+    )
+    assert any(
+        "read 5 != loaded 5 + quarantined 1" in p for p in reconciliation_problems(con, "region_agrements")
+    )

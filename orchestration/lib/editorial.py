@@ -369,6 +369,7 @@ FICHE_PROVIDER_COLUMNS = [
     ("date_debut", "Agréé du"),
     ("date_fin", "au"),
     ("est_qualiopi", "Qualiopi"),
+    ("specialites_nsf", "Spécialités (NSF)"),
 ]
 FICHE_PRESSURE_COLUMNS = [
     ("annee", "Année"),

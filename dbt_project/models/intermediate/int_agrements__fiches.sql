@@ -1,5 +1,6 @@
 -- Agreed providers able to train for a fiche métier in a département: one row per provider (SIRET) ×
--- certification × département × fiche, with the Qualiopi status declared to the Région and to the DGEFP.
+-- certification × département × fiche, with the Qualiopi status declared to the Région and to the DGEFP
+-- and the NSF specialities of the DGEFP public list (joined by SIRET, else by NDA).
 with
 
 agrements as (
@@ -30,7 +31,13 @@ joined as (
         agrements.date_debut,
         agrements.date_fin,
         agrements.qualiopi as qualiopi_declare,
-        coalesce(by_siret.qualiopi, by_nda.qualiopi) as qualiopi_dgefp
+        coalesce(by_siret.qualiopi, by_nda.qualiopi) as qualiopi_dgefp,
+        -- the training specialities (NSF) the provider declares to the DGEFP, "332 Travail social; …"
+        nullif(concat_ws('; ',
+            coalesce(by_siret.code_nsf_1, by_nda.code_nsf_1) || ' ' || coalesce(by_siret.libelle_nsf_1, by_nda.libelle_nsf_1),
+            coalesce(by_siret.code_nsf_2, by_nda.code_nsf_2) || ' ' || coalesce(by_siret.libelle_nsf_2, by_nda.libelle_nsf_2),
+            coalesce(by_siret.code_nsf_3, by_nda.code_nsf_3) || ' ' || coalesce(by_siret.libelle_nsf_3, by_nda.libelle_nsf_3)
+        ), '') as specialites_nsf
     from agrements
     inner join certifications using (code_certification)
     inner join fiches on fiches.code_rome = certifications.code_rome

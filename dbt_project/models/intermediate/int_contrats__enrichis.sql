@@ -1,4 +1,4 @@
--- Contrats de professionnalisation with their fiche métier, branch label and age band.
+-- Contrats de professionnalisation with their fiche métier, branch label and engagement month.
 with
 
 contrats as (
@@ -22,7 +22,6 @@ enriched as (
         contrats.*,
         branches.libelle_branche,
         coalesce(rome_fiches.fiche_id, 'autre') as fiche_id,
-        {{ age_band('age_debut_contrat') }} as tranche_age,
         date_trunc('month', coalesce(contrats.date_engagement, contrats.date_debut))::date as mois_engagement,
         coalesce(departements.code_region = '{{ var("region") }}', false) as est_dans_region
     from contrats

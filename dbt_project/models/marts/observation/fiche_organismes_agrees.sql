@@ -29,7 +29,8 @@ final as (
         agrements.date_fin,
         agrements.qualiopi_declare,
         agrements.qualiopi_dgefp,
-        coalesce(agrements.qualiopi_dgefp, agrements.qualiopi_declare) as est_qualiopi
+        coalesce(agrements.qualiopi_dgefp, agrements.qualiopi_declare) as est_qualiopi,
+        agrements.specialites_nsf
     from agrements
     inner join fiches using (fiche_id)
     left join departements using (code_departement)

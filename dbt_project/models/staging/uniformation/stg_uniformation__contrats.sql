@@ -1,4 +1,4 @@
--- date_naissance becomes an age at contract start here and goes no further (personal data).
+-- date_naissance becomes an age and an age band at contract start here and goes no further (personal data).
 with
 
 source as (
@@ -19,6 +19,7 @@ renamed as (
         departement_etablissement as code_departement,
         sexe,
         {{ age_in_years('date_naissance', 'date_debut') }} as age_debut_contrat,
+        {{ age_band(age_in_years('date_naissance', 'date_debut')) }} as tranche_age,
         niveau_entree,
         case
             when regexp_matches(niveau_entree, 'niveau\s*[1-3]\b', 'i') or niveau_entree ilike 'sans%' then 'infra-bac'
