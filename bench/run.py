@@ -235,16 +235,7 @@ def api_day(workdir: Path, n: int) -> tuple[dict, dict]:
                 )
         ours.update(offers=count, loaded=load.rows_loaded, calls=client.stats["calls"])
         # baseline: the same pages read by a bare requests loop (per département, as the client splits)
-        token = requests.post(
-            fake.token_url,
-            data={
-                "grant_type": "client_credentials",
-                "client_id": fake.client_id,
-                "client_secret": fake.client_secret,
-                "scope": "api_offresdemploiv2 o2dsoffre",
-            },
-            timeout=10,
-        ).json()["access_token"]
+        token = fake.fetch_token()
         with measured() as plain, requests.Session() as session:
             got = 0
             for departement in ("44", "49", "53", "72", "85"):

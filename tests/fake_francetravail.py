@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 import secrets
 import threading
 import time
@@ -27,9 +26,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import requests
+
+from orchestration.lib.synthetic_offers import PAYS_DE_LA_LOIRE, synthetic_offers
+
 API_PATH = "/partenaire/offresdemploi/v2"
 TOKEN_PATH = "/connexion/oauth2/access_token"
-REGION_DEPARTEMENTS = {"52": ["44", "49", "53", "72", "85"], "53": ["22", "29", "35", "56"]}
+REGION_DEPARTEMENTS = {"52": list(PAYS_DE_LA_LOIRE), "53": ["22", "29", "35", "56"]}
 REGION_NAMES = {"52": "Pays de la Loire", "53": "Bretagne"}
 PAGE_SIZE = 150
 MAX_RANGE_START = 3000
@@ -130,6 +133,21 @@ class FakeFranceTravail:
         """Every token issued so far, so tests can check none leaked."""
         with self._lock:
             return list(self._issued)
+
+    def fetch_token(self, scope: str = "api_offresdemploiv2 o2dsoffre") -> str:
+        """A bearer token asked over HTTP as a bare client would: for raw protocol calls and baselines."""
+        answer = requests.post(
+            self.token_url,
+            data={
+                "grant_type": "client_credentials",
+                "client_id": self.client_id,
+                "client_secret": self.client_secret,
+                "scope": scope,
+            },
+            timeout=10,
+        )
+        answer.raise_for_status()
+        return answer.json()["access_token"]
 
     def start(self) -> FakeFranceTravail:
         self._thread = threading.Thread(
@@ -368,152 +386,35 @@ def _handler_for(fake: FakeFranceTravail) -> type[BaseHTTPRequestHandler]:
 
 # ------------------------------------------------------------------ synthetic offers
 
-_COMMUNES = {
-    "44": [("44109", "44000", "NANTES", 47.218, -1.554), ("44184", "44600", "SAINT-NAZAIRE", 47.273, -2.214)],
-    "49": [("49007", "49000", "ANGERS", 47.478, -0.563), ("49099", "49300", "CHOLET", 47.06, -0.879)],
-    "53": [("53130", "53000", "LAVAL", 48.073, -0.77)],
-    "72": [("72181", "72000", "LE MANS", 48.006, 0.199)],
-    "85": [("85191", "85000", "LA ROCHE-SUR-YON", 46.67, -1.426)],
-    "35": [("35238", "35000", "RENNES", 48.111, -1.68)],
-    "75": [("75056", "75001", "PARIS", 48.857, 2.352)],
-}
-_METIERS = [
-    ("K1302", "Assistance auprès d'adultes", "Aide à domicile"),
-    ("K1304", "Services domestiques", "Agent / Agente d'entretien à domicile"),
-    (
-        "G1203",
-        "Animation de loisirs auprès d'enfants ou d'adolescents",
-        "Animateur / Animatrice périscolaire",
-    ),
-    ("K1201", "Action sociale", "Assistant / Assistante de service social"),
-    ("M1203", "Comptabilité", "Comptable"),
-    ("J1303", "Assistance médico-technique", "Assistant / Assistante dentaire"),
-    ("K2501", "Gardiennage de locaux", "Gardien / Gardienne d'immeuble"),
-    ("D1106", "Vente en alimentation", "Vendeur / Vendeuse en boulangerie"),
-]
-_CONTRATS = [
-    ("CDI", "Contrat à durée indéterminée", "Contrat travail"),
-    ("CDD", "Contrat à durée déterminée - 6 Mois", "Contrat travail"),
-    ("CDD", "Contrat à durée déterminée - 2 Mois", "Contrat travail"),
-    ("MIS", "Mission intérimaire - 1 Mois", "Contrat travail"),
-    ("CDD", "Contrat à durée déterminée - 12 Mois", "Contrat de professionnalisation"),
-]
-_DUREES = [
-    ("35H Horaires normaux", "Temps plein"),
-    ("24H Horaires normaux", "Temps partiel"),
-    ("35H/semaine\nTravail en journée", "Temps plein"),
-    ("17H30 Travail samedi et dimanche", "Temps partiel"),
-    (None, None),
-]
-_B36 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-
-
-def _api_time(value: datetime) -> str:
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
-
 
 def make_offers(
     n: int,
     seed: int = 0,
     start: datetime = datetime(2025, 3, 4, tzinfo=UTC),
     end: datetime = datetime(2025, 3, 5, tzinfo=UTC),
-    departements: tuple[str, ...] = ("44", "49", "53", "72", "85"),
+    departements: tuple[str, ...] = PAYS_DE_LA_LOIRE,
     weights: tuple[float, ...] | None = None,
     partner_share: float = 0.1,
 ) -> list[dict]:
-    """``n`` synthetic offers in the API's shape, created uniformly in [start, end).
+    """``n`` synthetic offers in the API's shape, created uniformly in [start, end), in creation order.
 
     Ids are unique for a given seed: real-looking ``"144AB3C"`` strings, and JSON numbers for partner
     offers (``origineOffre.origine`` "2"), which are sparse (no coordinates, no commune, empty objects).
+    Offers from different seeds (below 900) have different ids, so tests can merge them.
     """
-    rng = random.Random(seed)
-    span = (end - start).total_seconds()
-    prefix = f"{100 + seed % 900}"
-    offers = []
-    for i in range(n):
-        created = start + timedelta(seconds=rng.random() * span)
-        departement = rng.choices(departements, weights=weights)[0]
-        commune, code_postal, nom_commune, lat, lon = rng.choice(
-            _COMMUNES.get(departement, [(departement + "001", departement + "000", "COMMUNE", 47.0, -1.0)])
+    return list(
+        synthetic_offers(
+            n,
+            start,
+            end,
+            seed=seed,
+            prefix=f"{100 + seed % 900}",
+            departements=departements,
+            weights=weights,
+            partner_share=partner_share,
+            description_length=(80, 400),  # short: throughput tests serve tens of thousands
         )
-        rome, rome_libelle, appellation = rng.choice(_METIERS)
-        type_contrat, type_libelle, nature = rng.choice(_CONTRATS)
-        duree, converti = rng.choice(_DUREES)
-        if rng.random() < partner_share:
-            offer: dict[str, Any] = {
-                "id": int(f"9{prefix}{i:07d}"),
-                "intitule": appellation,
-                "dateCreation": _api_time(created),
-                "dateActualisation": _api_time(created),
-                "lieuTravail": {"libelle": f"{departement} - {nom_commune.title()}"},
-                "romeCode": rome,
-                "romeLibelle": rome_libelle,
-                "entreprise": {},
-                "typeContrat": type_contrat,
-                "typeContratLibelle": type_libelle,
-                "natureContrat": nature,
-                "experienceExige": "D",
-                "salaire": {},
-                "alternance": False,
-                "nombrePostes": 1,
-                "accessibleTH": False,
-                "origineOffre": {
-                    "origine": "2",
-                    "partenaires": [{"nom": "PARTENAIRE", "url": "https://example.invalid/o", "logo": ""}],
-                },
-                "contact": {},
-            }
-        else:
-            code = "".join(_B36[(i // 36**k) % 36] for k in range(3, -1, -1))
-            offer = {
-                "id": f"{prefix}{code}",
-                "intitule": appellation,
-                "description": f"Offre synthétique n° {i} : {appellation.lower()}.",
-                "dateCreation": _api_time(created),
-                "dateActualisation": _api_time(created + timedelta(hours=rng.randint(0, 48))),
-                "lieuTravail": {
-                    "libelle": f"{departement} - {nom_commune}",
-                    "latitude": lat,
-                    "longitude": lon,
-                    "codePostal": code_postal,
-                    "commune": commune,
-                },
-                "romeCode": rome,
-                "romeLibelle": rome_libelle,
-                "appellationlibelle": appellation,
-                "entreprise": {
-                    "nom": f"EMPLOYEUR SYNTHETIQUE {rng.randint(1, 500)}",
-                    "entrepriseAdaptee": False,
-                },
-                "typeContrat": type_contrat,
-                "typeContratLibelle": type_libelle,
-                "natureContrat": nature,
-                "experienceExige": rng.choice(["D", "E", "S"]),
-                "experienceLibelle": "Débutant accepté",
-                "formations": [],
-                "salaire": {"libelle": "Mensuel de 1802.00 Euros sur 12.0 mois"},
-                "alternance": nature == "Contrat de professionnalisation",
-                "nombrePostes": rng.randint(1, 3),
-                "accessibleTH": rng.random() < 0.2,
-                "qualificationCode": str(rng.randint(1, 9)),
-                "qualificationLibelle": "Employé qualifié",
-                "codeNAF": "88.10A",
-                "secteurActivite": "88",
-                "secteurActiviteLibelle": "Action sociale sans hébergement",
-                "origineOffre": {
-                    "origine": "1",
-                    "urlOrigine": f"https://candidat.francetravail.fr/offres/recherche/detail/{prefix}{code}",
-                },
-                "contact": {
-                    "nom": "Contact synthétique",
-                    "courriel": "Pour postuler, utiliser le lien suivant",
-                },
-            }
-            if duree is not None:
-                offer["dureeTravailLibelle"] = duree
-                offer["dureeTravailLibelleConverti"] = converti
-        offers.append(offer)
-    return offers
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -267,17 +267,7 @@ def test_400_message_is_reported_as_is():
 
 def test_fake_refuses_illegal_ranges_and_dates():
     with FakeFranceTravail(make_offers(10, seed=16)) as fake:
-        token = requests.post(
-            fake.token_url,
-            data={
-                "grant_type": "client_credentials",
-                "client_id": fake.client_id,
-                "client_secret": fake.client_secret,
-                "scope": "api_offresdemploiv2 o2dsoffre",
-            },
-            timeout=5,
-        ).json()["access_token"]
-        headers = {"Authorization": f"Bearer {token}"}
+        headers = {"Authorization": f"Bearer {fake.fetch_token()}"}
         url = fake.api_url + "/offres/search"
         dates = {"minCreationDate": "2025-03-04T00:00:00Z", "maxCreationDate": "2025-03-05T00:00:00Z"}
         for bad in ({"range": "3001-3100"}, {"range": "3000-3150"}, {"range": "0-150"}):

@@ -52,6 +52,11 @@ def _select(columns: Sequence[tuple[str, str]]) -> str:
     return ", ".join(name for name, _ in columns)
 
 
+def _contracts_by(column: str, label: str) -> list[tuple[str, str]]:
+    """The columns of a breakdown of contracts by one characteristic (portrait_contrats_par_*)."""
+    return [("annee", "Année"), (column, label), ("nb_contrats", "Contrats"), ("part_contrats", "Part")]
+
+
 def _fr_int(value: int | None) -> str:
     return "—" if value is None else f"{value:,}".replace(",", "\u202f")
 
@@ -94,18 +99,8 @@ def portrait_tables(con: duckdb.DuckDBPyConnection) -> list[PublishedTable]:
         ("evolution", "Évolution"),
         ("rang", "Rang"),
     ]
-    age_columns = [
-        ("annee", "Année"),
-        ("tranche_age", "Âge au début du contrat"),
-        ("nb_contrats", "Contrats"),
-        ("part_contrats", "Part"),
-    ]
-    level_columns = [
-        ("annee", "Année"),
-        ("niveau_entree_groupe", "Niveau à l'entrée"),
-        ("nb_contrats", "Contrats"),
-        ("part_contrats", "Part"),
-    ]
+    age_columns = _contracts_by("tranche_age", "Âge au début du contrat")
+    level_columns = _contracts_by("niveau_entree_groupe", "Niveau à l'entrée")
     cert_columns = [
         ("annee", "Année"),
         ("rang", "Rang"),
@@ -169,18 +164,8 @@ def portrait_tables(con: duckdb.DuckDBPyConnection) -> list[PublishedTable]:
 
 def _portrait_more_tables(con: duckdb.DuckDBPyConnection) -> list[PublishedTable]:
     """Contracts by sex, employer size and département; offers of the sector's métiers; 1e1f by département."""
-    sex_columns = [
-        ("annee", "Année"),
-        ("sexe", "Sexe"),
-        ("nb_contrats", "Contrats"),
-        ("part_contrats", "Part"),
-    ]
-    size_columns = [
-        ("annee", "Année"),
-        ("taille_employeur", "Taille de l'employeur"),
-        ("nb_contrats", "Contrats"),
-        ("part_contrats", "Part"),
-    ]
+    sex_columns = _contracts_by("sexe", "Sexe")
+    size_columns = _contracts_by("taille_employeur", "Taille de l'employeur")
     dep_columns = [
         ("annee", "Année"),
         ("code_departement", "Code"),
@@ -500,10 +485,13 @@ def fiche_page(con: duckdb.DuckDBPyConnection, fiche_id: str, title: str) -> Fic
         name=f"fiche_{fiche_id}_mensuel",
         title="Offres d'emploi et contrats par mois (région)",
         description="Offres d'emploi France Travail créées chaque mois dans la région pour les codes ROME de la "
-        "fiche, contrats de professionnalisation engagés et organismes agréés par la Région.",
+        "fiche, contrats de professionnalisation engagés et organismes agréés par la Région, depuis le premier "
+        "mois d'offres observé (les contrats des années antérieures sont dans le tableau annuel).",
         columns=MONTHLY_COLUMNS,
+        # months before the offers' observation starts would show as months without any offer
         sql=f"select {_select(MONTHLY_COLUMNS)} from marts.fiche_metier_mensuel "
-        "where fiche_id = ? and niveau_territoire = 'region' order by mois",
+        "where fiche_id = ? and niveau_territoire = 'region' "
+        "and mois >= (select min(mois) from marts.fiche_metier_mensuel where nb_offres > 0) order by mois",
         params=[fiche_id],
         chart=ChartSpec(kind="line", x="mois", y="nb_offres"),
     )
