@@ -174,3 +174,37 @@ def test_label_parsers_read_the_real_api_labels(con):
         "where salaire_libelle like 'Mensuel de %' and salaire_mensuel is null",
     )[0]
     assert unparsed == 0
+
+
+def test_dbt_docs_generate_without_warning(sample_run, tmp_path):
+    """`make docs` first generates the documentation: every model, column and test must parse cleanly."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(sample_run["snapshot"], warehouse)  # dbt opens it for writing
+    project = Path(__file__).resolve().parent.parent / "dbt_project"
+    completed = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "dbt"),
+            "docs",
+            "generate",
+            "--target-path",
+            str(tmp_path / "target"),
+        ],
+        cwd=project,
+        env=dict(os.environ, OBS_WAREHOUSE=str(warehouse), DBT_SEND_ANONYMOUS_USAGE_STATS="false"),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    output = completed.stdout + completed.stderr
+    assert completed.returncode == 0, output
+    assert "Catalog written" in output
+    warnings = [line for line in output.splitlines() if "warn" in line.lower()]
+    assert warnings == []
+    catalog = (tmp_path / "target" / "catalog.json").read_text(encoding="utf-8")
+    assert "fiche_metier_mensuel" in catalog and "emploi_formation_mensuel" in catalog
