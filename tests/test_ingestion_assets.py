@@ -258,3 +258,27 @@ def test_reconciliation_check_finds_a_quarantined_row_lost_after_load(tmp_path):
     assert any(
         "read 5 != loaded 5 + quarantined 1" in p for p in reconciliation_problems(con, "region_agrements")
     )
+
+
+def test_files_loaded_before_archiving_existed_get_their_copy_on_the_next_run(tmp_path):
+    from orchestration.lib.ingestion import load_source
+    from orchestration.lib.sources import read_region_agrements
+    from orchestration.lib.warehouse import connect, landed_files
+
+    files = landed_files(SAMPLE_LANDING_DIR / "agrements", ["*.csv"])
+    with connect(tmp_path / "w.duckdb") as con:
+        load_source(con, source="region_agrements", files=files, read=read_region_agrements, key=["siret"])
+        assert con.execute("select archived_path from ops.loaded_files").fetchall() == [(None,)]
+
+        summary = load_source(
+            con,
+            source="region_agrements",
+            files=files,
+            read=read_region_agrements,
+            key=["siret"],
+            data_dir=tmp_path / "data",
+        )
+
+        assert summary.files_loaded == []  # nothing loaded twice
+        (archived,) = con.execute("select archived_path from ops.loaded_files").fetchone()
+    assert archived.startswith(str(tmp_path / "data" / "archive" / "region_agrements" / files[0].sha256[:12]))

@@ -21,6 +21,7 @@ from orchestration.lib.warehouse import (
     FileLoad,
     LandedFile,
     archive_file,
+    archive_new_loads,
     archive_path,
     create_table,
     landed_files,
@@ -200,6 +201,9 @@ def load_source(
         if archived is not None:
             summary.files_archived.append(str(archived))
         summary.warnings.extend(f"{landed.path.name}: {w}" for w in result.warnings)
+    if data_dir is not None:
+        # files the ledger holds from before archiving existed get their copy too (the sensor relies on it)
+        archive_new_loads(con, data_dir, source, files)
     if refused:
         raise FilesRefused(refused, summary)
     return summary
