@@ -1,26 +1,28 @@
-"""Offers files (API bodies, arrays, NDJSON) into raw.francetravail_offres, through a real DuckDB file."""
+"""Offers files (API bodies, arrays, NDJSON) into raw.francetravail_offres, through a real DuckDB file and
+the loader the asset uses (``offers.load_range`` over the days the file holds)."""
 
 import json
+from datetime import date, timedelta
 
-import duckdb
 import pytest
 from fake_francetravail import make_offers
 
 from orchestration.lib import offers
+from orchestration.lib.warehouse import connect
 
 
 @pytest.fixture
 def con(tmp_path):
-    connection = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
-    for schema in ("raw", "quarantine"):
-        connection.execute(f"create schema {schema}")
-    yield connection
-    connection.close()
+    with connect(tmp_path / "warehouse.duckdb") as connection:
+        yield connection
 
 
 def load(con, path):
-    result = offers.stage_file(con, path)
-    offers.merge_batch(con)
+    """As the asset does for the days ``path`` holds: every offers file of its folder, one range."""
+    days = offers.creation_day_range(path) or (date(2025, 1, 1), date(2025, 1, 1))
+    files = offers.landed_offer_files(path.parent, con)
+    result = offers.load_range(con, files, days[0], days[1] + timedelta(days=1))
+    assert result.rows_read == result.rows_loaded + result.rows_superseded + result.rows_quarantined
     return result
 
 
@@ -50,10 +52,11 @@ def test_api_body_and_array_files_load_with_record_numbers(con, tmp_path):
     array = tmp_path / "array.json"
     array.write_text(json.dumps(batch[3:]), encoding="utf-8")
 
-    assert load(con, body).rows_loaded == 3
-    assert load(con, array).rows_loaded == 3
-    lines = con.execute("select _line from raw.francetravail_offres order by _source_file, _line").fetchall()
-    assert [line for (line,) in lines] == [1, 2, 3, 1, 2, 3]
+    assert load(con, body).rows_loaded == 6  # both files hold the same day: the day is loaded from both
+    lines = con.execute(
+        "select split_part(_source_file, '/', -1), _line from raw.francetravail_offres order by 1, 2"
+    ).fetchall()
+    assert lines == [("array.json", n) for n in (1, 2, 3)] + [("offres.json", n) for n in (1, 2, 3)]
 
 
 def test_partner_offers_with_numeric_ids_and_sparse_fields_load(con, tmp_path):

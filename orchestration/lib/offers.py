@@ -207,14 +207,6 @@ def creation_day_range(path: Path) -> tuple[date, date] | None:
     return None if row is None or row[0] is None else (row[0], row[1])
 
 
-@dataclass(frozen=True)
-class OfferFileLoad:
-    path: str
-    rows_read: int
-    rows_loaded: int
-    rows_quarantined: int
-
-
 SCAN_TABLE = "_offers_scan"
 RAW_NAMES = ", ".join(name for name, _, _ in RAW_COLUMNS)
 
@@ -264,39 +256,6 @@ def _scan_file(con: duckdb.DuckDBPyConnection, path: Path) -> str | None:
         # not JSON at all; other errors (memory, disk) fail the load instead of blaming the file
         return f"unreadable file: {str(error).splitlines()[0][:300]}"
     return None
-
-
-def stage_file(
-    con: duckdb.DuckDBPyConnection, path: Path, batch_table: str = "offers_batch"
-) -> OfferFileLoad:
-    """Read one file into the temp table ``batch_table`` (typed, valid rows) and quarantine the others."""
-    ensure_tables(con)
-    source = _sql_string(str(path))
-    error = _scan_file(con, path)
-    if error:
-        # The whole file is unreadable JSON: keep a trace of it rather than lose it silently.
-        con.execute(f"insert into {QUARANTINE_TABLE} values (?, 0, ?, null, now(), null)", [str(path), error])
-        con.execute(f"create or replace temp table {batch_table} as select * from {RAW_TABLE} limit 0")
-        return OfferFileLoad(str(path), 1, 0, 1)
-    con.execute(
-        f"""
-        insert into {QUARANTINE_TABLE}
-        select {source}, line, _reason, _document, now(), creation_day
-        from {SCAN_TABLE} where _reason is not null
-        """
-    )
-    con.execute(
-        f"""
-        create or replace temp table {batch_table} as
-        select {RAW_NAMES}, {source} as _source_file, line as _line, now() as _loaded_at
-        from {SCAN_TABLE} where _reason is null
-        """
-    )
-    read, quarantined = con.execute(
-        f"select count(*), count(*) filter (where _reason is not null) from {SCAN_TABLE}"
-    ).fetchone()
-    con.execute(f"drop table if exists {SCAN_TABLE}")
-    return OfferFileLoad(str(path), read, read - quarantined, quarantined)
 
 
 # ---------------------------------------------------------------- partitions (ranges of creation days)
@@ -798,31 +757,3 @@ def _load_file_range(
             """,
             [landed.sha256],
         )
-
-
-def merge_batch(con: duckdb.DuckDBPyConnection, batch_table: str = "offers_batch") -> None:
-    """Upsert a batch into raw: one row per id, the version with the latest dateActualisation wins."""
-    con.execute(
-        f"""
-        create or replace temp table _latest as
-        select * from {batch_table}
-        qualify row_number() over (
-            partition by id order by date_actualisation desc nulls last, _source_file desc, _line desc
-        ) = 1
-        """
-    )
-    con.execute(
-        f"""
-        delete from {RAW_TABLE} r using _latest b
-        where r.id = b.id
-          and coalesce(b.date_actualisation, b.date_creation) >= coalesce(r.date_actualisation, r.date_creation)
-        """
-    )
-    con.execute(
-        f"""
-        insert into {RAW_TABLE}
-        select b.* from _latest b
-        where not exists (select 1 from {RAW_TABLE} r where r.id = b.id)
-        """
-    )
-    con.execute("drop table if exists _latest")
