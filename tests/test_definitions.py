@@ -82,3 +82,14 @@ def test_nightly_schedule_refreshes_everything_at_two_in_paris(defs):
     job = defs.resolve_job_def("refresh_all")
     assert dg.AssetKey(["publication", "edition"]) in job.asset_layer.selected_asset_keys
     assert dg.AssetKey(["raw", "francetravail_offres"]) in job.asset_layer.selected_asset_keys
+
+
+def test_loading_the_code_location_does_not_import_great_expectations():
+    """GX costs seconds to import: the checks import it when they run, never when the UI loads the code."""
+    import subprocess
+    import sys
+
+    code = "import sys, orchestration.definitions; print('great_expectations' in sys.modules)"
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.strip() == "False"
