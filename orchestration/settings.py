@@ -16,6 +16,7 @@ SEEDS_DIR = PROJECT_ROOT / "seeds"
 REFERENCE_SEEDS_DIR = SEEDS_DIR / "reference"
 SAMPLE_LANDING_DIR = SEEDS_DIR / "sample" / "landing"
 EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
+OFFICIAL_REFERENCE_DIR = REFERENCE_SEEDS_DIR / "official"  # ROME 4.0, INSEE COG and zones d'emploi, outlines
 
 DEFAULT_API_URL = "https://api.francetravail.io/partenaire/offresdemploi/v2"
 DEFAULT_TOKEN_URL = "https://entreprise.francetravail.fr/connexion/oauth2/access_token?realm=/partenaire"
@@ -52,6 +53,18 @@ class Settings:
     francetravail_client_secret: str | None
     francetravail_api_url: str
     francetravail_token_url: str
+    # statistical secrecy of the publication layer (secret statistique)
+    secret_min_people: int = 5
+    secret_min_employers: int = 3
+    secret_dominance: float = 0.85
+    # operations
+    alert_webhook: str | None = None
+    alert_no_offers_days: int = 3
+    keep_editions: int | None = None
+    review_mode: bool = False
+    lock_timeout_seconds: float = 900.0
+    run_max_seconds: int = 4 * 3600
+    personal_data_days: int | None = None
 
     @property
     def api_enabled(self) -> bool:
@@ -61,7 +74,9 @@ class Settings:
         return (
             f"Settings(data_dir={self.data_dir}, warehouse={self.warehouse}, landing_dir={self.landing_dir}, "
             f"reference_dir={self.reference_dir}, publication_dir={self.publication_dir}, region={self.region}, "
-            f"api_enabled={self.api_enabled})"
+            f"api_enabled={self.api_enabled}, secrecy=({self.secret_min_people}, {self.secret_min_employers}, "
+            f"{self.secret_dominance}), alert_webhook={'set' if self.alert_webhook else 'unset'}, "
+            f"keep_editions={self.keep_editions}, review_mode={self.review_mode})"
         )
 
     def dbt_env(self) -> dict[str, str]:
@@ -70,10 +85,41 @@ class Settings:
             "OBS_DATA_DIR": str(self.data_dir),
             "OBS_WAREHOUSE": str(self.warehouse),
             "OBS_REGION": self.region,
+            "OBS_SECRET_MIN_PEOPLE": str(self.secret_min_people),
+            "OBS_SECRET_MIN_EMPLOYERS": str(self.secret_min_employers),
+            "OBS_SECRET_DOMINANCE": str(self.secret_dominance),
             # A test whose parents span the offers' partitioned dbt step and the others runs in the step
             # that builds its last parent (dbt's default, eager, would run it before that parent exists).
             "DBT_INDIRECT_SELECTION": "buildable",
         }
+
+
+class SettingsError(ValueError):
+    """A configuration variable holds a value that cannot be used; the message names the variable."""
+
+
+def _number(name: str, value: str | None, kind: type, default, *, minimum: float | None = None):
+    if value is None:
+        return default
+    try:
+        number = kind(value)
+    except ValueError:
+        raise SettingsError(
+            f"{name}={value!r}: expected {'an integer' if kind is int else 'a number'}"
+        ) from None
+    if minimum is not None and number < minimum:
+        raise SettingsError(f"{name}={value!r}: must be at least {minimum}")
+    return number
+
+
+def _flag(name: str, value: str | None) -> bool:
+    if value is None:
+        return False
+    if value.lower() in ("1", "true", "yes", "oui", "on"):
+        return True
+    if value.lower() in ("0", "false", "no", "non", "off"):
+        return False
+    raise SettingsError(f"{name}={value!r}: expected true or false")
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
@@ -97,6 +143,26 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         francetravail_client_secret=get("FRANCETRAVAIL_CLIENT_SECRET"),
         francetravail_api_url=(get("FRANCETRAVAIL_API_URL") or DEFAULT_API_URL).rstrip("/"),
         francetravail_token_url=get("FRANCETRAVAIL_TOKEN_URL") or DEFAULT_TOKEN_URL,
+        secret_min_people=_number("OBS_SECRET_MIN_PEOPLE", get("OBS_SECRET_MIN_PEOPLE"), int, 5, minimum=1),
+        secret_min_employers=_number(
+            "OBS_SECRET_MIN_EMPLOYERS", get("OBS_SECRET_MIN_EMPLOYERS"), int, 3, minimum=1
+        ),
+        secret_dominance=_number(
+            "OBS_SECRET_DOMINANCE", get("OBS_SECRET_DOMINANCE"), float, 0.85, minimum=0.5
+        ),
+        alert_webhook=get("OBS_ALERT_WEBHOOK"),
+        alert_no_offers_days=_number(
+            "OBS_ALERT_NO_OFFERS_DAYS", get("OBS_ALERT_NO_OFFERS_DAYS"), int, 3, minimum=1
+        ),
+        keep_editions=_number("OBS_KEEP_EDITIONS", get("OBS_KEEP_EDITIONS"), int, None, minimum=1),
+        review_mode=_flag("OBS_REVIEW_MODE", get("OBS_REVIEW_MODE")),
+        lock_timeout_seconds=_number(
+            "OBS_LOCK_TIMEOUT_SECONDS", get("OBS_LOCK_TIMEOUT_SECONDS"), float, 900.0, minimum=0
+        ),
+        run_max_seconds=_number("OBS_RUN_MAX_SECONDS", get("OBS_RUN_MAX_SECONDS"), int, 4 * 3600, minimum=60),
+        personal_data_days=_number(
+            "OBS_PERSONAL_DATA_DAYS", get("OBS_PERSONAL_DATA_DAYS"), int, None, minimum=1
+        ),
     )
 
 
