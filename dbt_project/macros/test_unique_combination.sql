@@ -10,3 +10,8 @@ having count(*) > 1
 {% test share_between_0_and_1(model, column_name) %}
 select * from {{ model }} where {{ column_name }} < 0 or {{ column_name }} > 1
 {% endtest %}
+
+{#- Rows where the expression is false (a SQL boolean over the model's columns). -#}
+{% test expression_is_true(model, expression, column_name=none) %}
+select * from {{ model }} where not ({{ expression }})
+{% endtest %}

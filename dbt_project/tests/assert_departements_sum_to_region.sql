@@ -19,13 +19,13 @@ checks as (
     group by all
     union all
     select 'fiche_contrats_pro_annuel', fiche_id, cast(annee as varchar), niveau_territoire,
-        sum(nb_contrats), sum(nb_contrats_femmes), sum(nb_contrats_plus_30_ans)
+        sum(nb_contrats), sum(nb_contrats_femmes), sum(nb_contrats_moins_26_ans)
     from {{ ref('fiche_contrats_pro_annuel') }}
     group by all
     union all
-    select 'fiche_tension_annuel', fiche_id, cast(annee as varchar), niveau_territoire,
-        sum(nb_offres), sum(nb_salaries_branches), sum(nb_adherents_branches)
-    from {{ ref('fiche_tension_annuel') }}
+    select 'fiche_pression_recrutement', fiche_id, cast(annee as varchar), niveau_territoire,
+        sum(nb_offres_secteur), sum(nb_salaries_secteur), sum(nb_adherents_secteur)
+    from {{ ref('fiche_pression_recrutement') }}
     group by all
     union all
     -- the départements' rows against the région's key figures

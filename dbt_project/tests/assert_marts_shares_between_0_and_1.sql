@@ -2,12 +2,13 @@
 -- counted on more rows than its denominator (a join that multiplied rows, a filter missing on one side).
 -- Columns are read from the warehouse, so a share added later is checked without editing this test.
 {%- set marts = [
-    ref('portrait_chiffres_cles'), ref('portrait_contrats_par_age'), ref('portrait_contrats_par_niveau'),
-    ref('portrait_contrats_par_sexe'), ref('portrait_contrats_par_taille'), ref('portrait_contrats_par_certification'),
-    ref('portrait_contrats_par_departement'), ref('portrait_offres_mensuel'), ref('portrait_offres_annuel'),
-    ref('fiche_metier_mensuel'), ref('fiche_offres_mensuel'), ref('fiche_offres_annuel'),
-    ref('fiche_offres_repartitions'), ref('fiche_contrats_pro_mensuel'), ref('fiche_contrats_pro_annuel'),
-    ref('emploi_formation_annuel'),
+    ref('portrait_chiffres_cles'), ref('portrait_contrats_par_branche'), ref('portrait_contrats_par_age'),
+    ref('portrait_contrats_par_niveau'), ref('portrait_contrats_par_sexe'), ref('portrait_contrats_par_taille'),
+    ref('portrait_contrats_par_certification'), ref('portrait_contrats_par_departement'),
+    ref('portrait_offres_mensuel'), ref('portrait_offres_annuel'), ref('portrait_emploi_formation'),
+    ref('fiche_offres_mensuel'), ref('fiche_offres_annuel'), ref('fiche_offres_repartitions'),
+    ref('fiche_contrats_pro_annuel'), ref('fiche_contrats_par_niveau'), ref('fiche_pression_recrutement'),
+    ref('fiche_chiffres_cles'), ref('emploi_formation_annuel'),
 ] %}
 {%- set checks = [] %}
 {%- if execute %}

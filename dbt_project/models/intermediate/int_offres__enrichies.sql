@@ -8,7 +8,7 @@
         unique_key='offre_id',
         on_schema_change='fail',
         tags=['offres_par_jour'],
-        pre_hook="{% if is_incremental() %}delete from {{ this }} where jour_creation >= '{{ var('min_date', '1900-01-01') }}' and jour_creation < '{{ var('max_date', '9999-12-31') }}'{% endif %}",
+        pre_hook="{{ delete_offers_day_window() }}",
     )
 }}
 
@@ -16,9 +16,7 @@ with
 
 offres as (
     select * from {{ ref('stg_francetravail__offres') }}
-    {% if is_incremental() %}
-    where jour_creation >= '{{ var("min_date", "1900-01-01") }}' and jour_creation < '{{ var("max_date", "9999-12-31") }}'
-    {% endif %}
+    where {{ offers_day_window() }}
 ),
 
 communes as (
@@ -31,6 +29,10 @@ departements as (
 
 rome_fiches as (
     select * from {{ ref('int_rome__fiches') }}
+),
+
+naf_secteur as (
+    select * from {{ ref('naf_secteur') }}
 ),
 
 located as (
@@ -52,6 +54,8 @@ parsed as (
         departements.libelle_departement,
         coalesce(departements.code_region = '{{ var("region") }}', false) as est_dans_region,
         coalesce(rome_fiches.fiche_id, 'autre') as fiche_id,
+        -- the sector's own offers: the employer's NAF code is one of the member employers' (naf_secteur seed)
+        naf_secteur.code_naf is not null as est_offre_du_secteur,
         {{ contract_duration_months('type_contrat_libelle') }} as duree_contrat_mois,
         {{ weekly_hours('duree_travail_libelle') }} as heures_hebdo,
         {{ monthly_salary('salaire_libelle') }} as salaire_mensuel,
@@ -60,6 +64,7 @@ parsed as (
     from located
     left join departements using (code_departement)
     left join rome_fiches using (code_rome)
+    left join naf_secteur on naf_secteur.code_naf = upper(trim(located.code_naf))
 ),
 
 eligibility as (

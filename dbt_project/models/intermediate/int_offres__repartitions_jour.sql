@@ -9,7 +9,7 @@
         unique_key='jour_creation',
         on_schema_change='fail',
         tags=['offres_par_jour'],
-        pre_hook="{% if is_incremental() %}delete from {{ this }} where jour_creation >= '{{ var('min_date', '1900-01-01') }}' and jour_creation < '{{ var('max_date', '9999-12-31') }}'{% endif %}",
+        pre_hook="{{ delete_offers_day_window() }}",
     )
 }}
 
@@ -18,9 +18,7 @@ with
 offres as (
     select * from {{ ref('int_offres__enrichies') }}
     where est_dans_region and fiche_id <> 'autre'
-    {% if is_incremental() %}
-        and jour_creation >= '{{ var("min_date", "1900-01-01") }}' and jour_creation < '{{ var("max_date", "9999-12-31") }}'
-    {% endif %}
+        and {{ offers_day_window() }}
 ),
 
 by_dimension as (

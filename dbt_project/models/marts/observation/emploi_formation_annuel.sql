@@ -4,7 +4,7 @@
 with
 
 mensuel as (
-    select * from {{ ref('emploi_formation_mensuel') }}
+    select * from {{ ref('int_emploi_formation__mensuel') }}
 ),
 
 agrements as (
@@ -17,13 +17,13 @@ monthly_sums as (
         any_value(libelle_fiche) as libelle_fiche,
         code_departement,
         any_value(libelle_departement) as libelle_departement,
-        year(mois) as annee,
-        sum(nb_offres) as nb_offres,
-        sum(nb_intentions_eligibles) as nb_intentions_eligibles,
-        sum(nb_postes_eligibles) as nb_postes_eligibles,
-        sum(nb_intentions_eligibilite_inconnue) as nb_intentions_eligibilite_inconnue,
-        sum(nb_intentions_avec_organisme) as nb_intentions_avec_organisme,
-        sum(nb_intentions_sans_organisme) as nb_intentions_sans_organisme,
+        cast(year(mois) as integer) as annee,
+        cast(sum(nb_offres) as bigint) as nb_offres,
+        cast(sum(nb_intentions_eligibles) as bigint) as nb_intentions_eligibles,
+        cast(sum(nb_postes_eligibles) as bigint) as nb_postes_eligibles,
+        cast(sum(nb_intentions_eligibilite_inconnue) as bigint) as nb_intentions_eligibilite_inconnue,
+        cast(sum(nb_intentions_avec_organisme) as bigint) as nb_intentions_avec_organisme,
+        cast(sum(nb_intentions_sans_organisme) as bigint) as nb_intentions_sans_organisme,
         min(mois) as premier_mois,
         max(mois) as dernier_mois
     from mensuel

@@ -15,7 +15,10 @@ fiches as (
 ),
 
 contrats as (
-    select * from {{ ref('int_contrats__enrichis') }} where est_dans_region and code_certification is not null
+    -- contracts preparing each certification, all years together (the cells of the secret statistique)
+    select code_certification, nb_contrats as nb_contrats_pro
+    from {{ ref('int_contrats__cellules') }}
+    where {{ cell_set('contrats', ['code_certification']) }} and code_certification <> 'inconnu'
 ),
 
 agrements as (
@@ -40,12 +43,6 @@ details as (
     group by code_certification
 ),
 
-contracts_by_certification as (
-    select code_certification, count(*) as nb_contrats_pro, max(annee_engagement) as derniere_annee_contrat
-    from contrats
-    group by code_certification
-),
-
 providers_by_certification as (
     select
         fiche_id,
@@ -67,15 +64,14 @@ final as (
         details.formacode,
         details.domaine_formacode,
         details.codes_rome,
-        coalesce(contracts_by_certification.nb_contrats_pro, 0) as nb_contrats_pro,
-        contracts_by_certification.derniere_annee_contrat,
+        coalesce(contrats.nb_contrats_pro, 0) as nb_contrats_pro,
         coalesce(providers_by_certification.nb_organismes_agrees, 0) as nb_organismes_agrees,
         coalesce(providers_by_certification.nb_organismes_qualiopi, 0) as nb_organismes_qualiopi,
         coalesce(providers_by_certification.nb_departements_couverts, 0) as nb_departements_couverts
     from certification_fiches
     inner join fiches using (fiche_id)
     inner join details using (code_certification)
-    left join contracts_by_certification using (code_certification)
+    left join contrats using (code_certification)
     left join providers_by_certification using (fiche_id, code_certification)
 )
 

@@ -23,7 +23,7 @@ counts as (
         niveau_territoire,
         code_territoire,
         any_value(libelle_territoire) as libelle_territoire,
-        annee_creation as annee,
+        cast(annee_creation as integer) as annee,
         dimension,
         modalite,
         coalesce(any_value(libelle_modalite), 'Non renseigné') as libelle_modalite,
@@ -44,8 +44,8 @@ final as (
         modalite,
         libelle_modalite,
         nb_offres,
-        sum(nb_offres) over (partition by counts.fiche_id, niveau_territoire, code_territoire, annee, dimension)
-            as nb_offres_total,
+        cast(sum(nb_offres) over (partition by counts.fiche_id, niveau_territoire, code_territoire, annee, dimension)
+            as bigint) as nb_offres_total,
         nb_offres / sum(nb_offres) over (
             partition by counts.fiche_id, niveau_territoire, code_territoire, annee, dimension
         ) as part_offres,

@@ -1,52 +1,65 @@
--- The sector's key figures, one row per year, for the observed région.
+-- The sector's key figures, one row per year, for the observed région: member employers, their employees
+-- and the contrats de professionnalisation engaged (counts from the cells of the secret statistique).
 with
 
 adherents as (
-    select * from {{ ref('stg_uniformation__adherents') }}
+    select * from {{ ref('int_adherents__cellules') }}
 ),
 
 contrats as (
-    select * from {{ ref('int_contrats__enrichis') }} where est_dans_region
-),
-
-departements as (
-    select * from {{ ref('stg_referentiels__departements') }} where code_region = '{{ var("region") }}'
+    select * from {{ ref('int_contrats__cellules') }}
 ),
 
 adherents_by_year as (
     select
-        annee,
-        count(distinct code_branche) as nb_branches,
-        count(*) as nb_adherents,
-        count(*) filter (where est_moins_de_11_etp) as nb_adherents_moins_11_etp,
-        sum(salaries_physiques) as nb_salaries,
-        sum(dont_femmes) as nb_salariees_femmes
+        cast(annee as integer) as annee,
+        nb_branches,
+        nb_adherents,
+        nb_salaries,
+        nb_salariees_femmes
     from adherents
-    where code_departement in (select code_departement from departements)
-    group by annee
+    where {{ cell_set('adherents', ['annee']) }}
+),
+
+small_employers_by_year as (
+    select cast(annee as integer) as annee, nb_adherents as nb_adherents_moins_11_etp
+    from adherents
+    where {{ cell_set('adherents', ['annee', 'taille_adherent']) }} and taille_adherent = 'moins de 11 ETP'
 ),
 
 contrats_by_year as (
-    select
-        annee_engagement as annee,
-        count(*) as nb_contrats_pro,
-        count(*) filter (where age_debut_contrat > 30) as nb_contrats_pro_plus_30_ans
+    select cast(annee as integer) as annee, nb_contrats as nb_contrats_pro
     from contrats
-    group by annee_engagement
+    where {{ cell_set('contrats', ['annee']) }}
+),
+
+over_30_by_year as (
+    select cast(annee as integer) as annee, nb_contrats as nb_contrats_pro_plus_30_ans
+    from contrats
+    where {{ cell_set('contrats', ['annee', 'classe_age']) }} and classe_age = 'plus de 30 ans'
+),
+
+years as (
+    select annee from adherents_by_year
+    union
+    select annee from contrats_by_year
 ),
 
 joined as (
     select
-        annee,
+        years.annee,
         coalesce(a.nb_branches, 0) as nb_branches,
         coalesce(a.nb_adherents, 0) as nb_adherents,
-        coalesce(a.nb_adherents_moins_11_etp, 0) as nb_adherents_moins_11_etp,
+        coalesce(s.nb_adherents_moins_11_etp, 0) as nb_adherents_moins_11_etp,
         coalesce(a.nb_salaries, 0) as nb_salaries,
         coalesce(a.nb_salariees_femmes, 0) as nb_salariees_femmes,
         coalesce(c.nb_contrats_pro, 0) as nb_contrats_pro,
-        coalesce(c.nb_contrats_pro_plus_30_ans, 0) as nb_contrats_pro_plus_30_ans
-    from adherents_by_year as a
-    full outer join contrats_by_year as c using (annee)
+        coalesce(o.nb_contrats_pro_plus_30_ans, 0) as nb_contrats_pro_plus_30_ans
+    from years
+    left join adherents_by_year as a using (annee)
+    left join small_employers_by_year as s using (annee)
+    left join contrats_by_year as c using (annee)
+    left join over_30_by_year as o using (annee)
 ),
 
 final as (
@@ -68,11 +81,10 @@ final as (
         nb_adherents - lag(nb_adherents) over (order by annee) as evolution_adherents,
         (nb_adherents - lag(nb_adherents) over (order by annee))
             / nullif(lag(nb_adherents) over (order by annee), 0) as taux_evolution_adherents,
-        nb_branches - lag(nb_branches) over (order by annee) as evolution_branches,
         nb_salaries - lag(nb_salaries) over (order by annee) as evolution_salaries,
         (nb_salaries - lag(nb_salaries) over (order by annee))
             / nullif(lag(nb_salaries) over (order by annee), 0) as taux_evolution_salaries
     from joined
 )
 
-select * from final order by annee
+select * from final

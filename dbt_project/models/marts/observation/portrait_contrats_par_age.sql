@@ -1,20 +1,23 @@
--- Contrats de professionnalisation by year and age band at contract start.
+-- Contrats de professionnalisation by year and age band at contract start, with the share of the year's contracts.
 with
 
 contrats as (
-    select * from {{ ref('int_contrats__enrichis') }} where est_dans_region
+    select * from {{ ref('int_contrats__cellules') }}
 ),
 
 counts as (
-    select annee_engagement as annee, tranche_age, count(*) as nb_contrats
+    select cast(annee as integer) as annee, tranche_age as tranche_age, nb_contrats
     from contrats
-    group by all
+    where {{ cell_set('contrats', ['annee', 'tranche_age']) }}
+),
+
+final as (
+    select
+        annee,
+        tranche_age,
+        nb_contrats,
+        nb_contrats / sum(nb_contrats) over (partition by annee) as part_contrats
+    from counts
 )
 
-select
-    annee,
-    tranche_age,
-    nb_contrats,
-    nb_contrats / sum(nb_contrats) over (partition by annee) as part_contrats
-from counts
-order by annee, tranche_age
+select * from final

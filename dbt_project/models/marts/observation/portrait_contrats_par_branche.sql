@@ -1,51 +1,58 @@
--- Contrats de professionnalisation by branch and year (every branch of the sector, zero included),
--- with the change on the previous year and the branch's rank that year.
+-- Contrats de professionnalisation by branch and year (every branch of the sector, zero included), with its
+-- share of the year's contracts, the change on the previous year and the branch's rank that year.
 with
+
+contrats as (
+    select * from {{ ref('int_contrats__cellules') }}
+),
 
 branches as (
     select * from {{ ref('stg_referentiels__branches') }}
 ),
 
-contrats as (
-    select * from {{ ref('int_contrats__enrichis') }} where est_dans_region
-),
-
 years as (
-    select distinct annee_engagement as annee from contrats
+    select cast(annee as integer) as annee, nb_contrats as nb_contrats_annee
+    from contrats
+    where {{ cell_set('contrats', ['annee']) }}
 ),
 
 counts as (
-    select annee_engagement as annee, code_branche, count(*) as nb_contrats
+    select cast(annee as integer) as annee, code_branche, nb_contrats
     from contrats
-    group by all
+    where {{ cell_set('contrats', ['annee', 'code_branche']) }}
 ),
 
 scaffold as (
-    select years.annee, branches.code_branche, branches.libelle_branche
-    from years cross join branches
+    select years.annee, years.nb_contrats_annee, branches.code_branche, branches.libelle_branche
+    from years
+    cross join branches
 ),
 
-final as (
+measured as (
     select
         scaffold.annee,
         scaffold.code_branche,
         scaffold.libelle_branche,
         coalesce(counts.nb_contrats, 0) as nb_contrats,
+        coalesce(counts.nb_contrats, 0) / nullif(scaffold.nb_contrats_annee, 0) as part_contrats,
         lag(coalesce(counts.nb_contrats, 0)) over (partition by scaffold.code_branche order by scaffold.annee)
-            as nb_contrats_annee_precedente,
-        rank() over (partition by scaffold.annee order by coalesce(counts.nb_contrats, 0) desc) as rang
+            as nb_contrats_annee_precedente
     from scaffold
     left join counts using (annee, code_branche)
+),
+
+final as (
+    select
+        annee,
+        code_branche,
+        libelle_branche,
+        nb_contrats,
+        part_contrats,
+        nb_contrats_annee_precedente,
+        nb_contrats - nb_contrats_annee_precedente as evolution,
+        (nb_contrats - nb_contrats_annee_precedente) / nullif(nb_contrats_annee_precedente, 0) as taux_evolution,
+        rank() over (partition by annee order by nb_contrats desc) as rang
+    from measured
 )
 
-select
-    annee,
-    code_branche,
-    libelle_branche,
-    nb_contrats,
-    nb_contrats_annee_precedente,
-    nb_contrats - nb_contrats_annee_precedente as evolution,
-    (nb_contrats - nb_contrats_annee_precedente) / nullif(nb_contrats_annee_precedente, 0) as taux_evolution,
-    rang
-from final
-order by annee, rang, code_branche
+select * from final

@@ -1,9 +1,9 @@
--- Contrats de professionnalisation by year and certification prepared (every certification, with its
--- ROME codes and Formacode domain; 'inconnu' when the contract names none).
+-- Contrats de professionnalisation by year and certification prepared (with its ROME codes and Formacode
+-- domain; 'inconnu' when the contract names none), with its share of the year's contracts and its rank.
 with
 
 contrats as (
-    select * from {{ ref('int_contrats__enrichis') }} where est_dans_region
+    select * from {{ ref('int_contrats__cellules') }}
 ),
 
 certifications as (
@@ -18,9 +18,9 @@ certifications as (
 ),
 
 counts as (
-    select annee_engagement as annee, coalesce(code_certification, 'inconnu') as code_certification, count(*) as nb_contrats
+    select cast(annee as integer) as annee, code_certification, nb_contrats
     from contrats
-    group by all
+    where {{ cell_set('contrats', ['annee', 'code_certification']) }}
 ),
 
 final as (
@@ -41,4 +41,4 @@ final as (
     left join certifications using (code_certification)
 )
 
-select * from final order by annee, rang, code_certification
+select * from final

@@ -1,20 +1,23 @@
--- Contrats de professionnalisation by year and level on entry.
+-- Contrats de professionnalisation by year and level on entry, with the share of the year's contracts.
 with
 
 contrats as (
-    select * from {{ ref('int_contrats__enrichis') }} where est_dans_region
+    select * from {{ ref('int_contrats__cellules') }}
 ),
 
 counts as (
-    select annee_engagement as annee, niveau_entree_groupe, count(*) as nb_contrats
+    select cast(annee as integer) as annee, niveau_entree as niveau_entree_groupe, nb_contrats
     from contrats
-    group by all
+    where {{ cell_set('contrats', ['annee', 'niveau_entree']) }}
+),
+
+final as (
+    select
+        annee,
+        niveau_entree_groupe,
+        nb_contrats,
+        nb_contrats / sum(nb_contrats) over (partition by annee) as part_contrats
+    from counts
 )
 
-select
-    annee,
-    niveau_entree_groupe,
-    nb_contrats,
-    nb_contrats / sum(nb_contrats) over (partition by annee) as part_contrats
-from counts
-order by annee, niveau_entree_groupe
+select * from final

@@ -1,23 +1,23 @@
--- Contrats de professionnalisation by year and sex of the person hired.
+-- Contrats de professionnalisation by year and sex of the person hired, with the share of the year's contracts.
 with
 
 contrats as (
-    select * from {{ ref('int_contrats__enrichis') }} where est_dans_region
+    select * from {{ ref('int_contrats__cellules') }}
 ),
 
 counts as (
-    select
-        annee_engagement as annee,
-        case upper(trim(sexe)) when 'F' then 'femme' when 'M' then 'homme' else 'inconnu' end as sexe,
-        count(*) as nb_contrats
+    select cast(annee as integer) as annee, sexe as sexe, nb_contrats
     from contrats
-    group by all
+    where {{ cell_set('contrats', ['annee', 'sexe']) }}
+),
+
+final as (
+    select
+        annee,
+        sexe,
+        nb_contrats,
+        nb_contrats / sum(nb_contrats) over (partition by annee) as part_contrats
+    from counts
 )
 
-select
-    annee,
-    sexe,
-    nb_contrats,
-    nb_contrats / sum(nb_contrats) over (partition by annee) as part_contrats
-from counts
-order by annee, sexe
+select * from final

@@ -1,7 +1,7 @@
--- The offers of the région with a fiche métier, counted by creation day × fiche × département × zone
--- d'emploi: the offers marts add these rows up instead of reading every offer, so a nightly run costs
--- the day, not the history. Salaries are kept as a histogram (value, offers) so that medians stay exact.
--- Incremental by creation day exactly like int_offres__enrichies: a run replaces the days [min_date, max_date).
+-- The région's offers with a fiche métier, counted by creation day × fiche × territory (the région, its
+-- département, its zone d'emploi): the offers marts add these rows up by month or year instead of reading
+-- every offer, so a nightly run costs the day, not the history. Salaries are kept as a histogram (value,
+-- offers) so that medians stay exact. Incremental by creation day like int_offres__enrichies.
 {{
     config(
         materialized='incremental',
@@ -9,7 +9,7 @@
         unique_key='jour_creation',
         on_schema_change='fail',
         tags=['offres_par_jour'],
-        pre_hook="{% if is_incremental() %}delete from {{ this }} where jour_creation >= '{{ var('min_date', '1900-01-01') }}' and jour_creation < '{{ var('max_date', '9999-12-31') }}'{% endif %}",
+        pre_hook="{{ delete_offers_day_window() }}",
     )
 }}
 
@@ -17,19 +17,22 @@ with
 
 offres as (
     select * from {{ ref('int_offres__enrichies') }}
-    where est_dans_region and fiche_id <> 'autre'
-    {% if is_incremental() %}
-        and jour_creation >= '{{ var("min_date", "1900-01-01") }}' and jour_creation < '{{ var("max_date", "9999-12-31") }}'
-    {% endif %}
+    where est_dans_region and fiche_id <> 'autre' and {{ offers_day_window() }}
+),
+
+offres_territoires as (
+    select offres.*, t.niveau_territoire, t.code_territoire, t.libelle_territoire
+    from offres
+    {{ territory_levels() }}
 ),
 
 salaires as (
     select
-        jour_creation, fiche_id, code_departement, code_zone_emploi,
+        jour_creation, fiche_id, niveau_territoire, code_territoire,
         list({'salaire_mensuel': salaire_mensuel, 'nb_offres': nb_offres} order by salaire_mensuel) as salaires
     from (
-        select jour_creation, fiche_id, code_departement, code_zone_emploi, salaire_mensuel, count(*) as nb_offres
-        from offres
+        select jour_creation, fiche_id, niveau_territoire, code_territoire, salaire_mensuel, count(*) as nb_offres
+        from offres_territoires
         where salaire_mensuel is not null
         group by all
     )
@@ -42,11 +45,11 @@ comptes as (
         any_value(mois_creation) as mois_creation,
         any_value(annee_creation) as annee_creation,
         fiche_id,
-        code_departement,
-        any_value(libelle_departement) as libelle_departement,
-        code_zone_emploi,
-        any_value(libelle_zone_emploi) as libelle_zone_emploi,
+        niveau_territoire,
+        code_territoire,
+        any_value(libelle_territoire) as libelle_territoire,
         count(*) as nb_offres,
+        count(*) filter (where est_offre_du_secteur) as nb_offres_secteur,
         cast(sum(nombre_postes) as bigint) as nb_postes,
         count(*) filter (where type_contrat = 'CDI') as nb_offres_cdi,
         count(*) filter (where type_contrat = 'CDD') as nb_offres_cdd,
@@ -61,17 +64,13 @@ comptes as (
         count(*) filter (where experience_exige = 'E') as nb_offres_experience_exigee,
         count(*) filter (where salaire_mensuel is not null) as nb_offres_salaire_renseigne,
         count(*) filter (where eligibilite_1e1f = 'eligible') as nb_offres_eligibles_1e1f,
-        cast(sum(nombre_postes) filter (where eligibilite_1e1f = 'eligible') as bigint) as nb_postes_eligibles_1e1f,
+        cast(coalesce(sum(nombre_postes) filter (where eligibilite_1e1f = 'eligible'), 0) as bigint)
+            as nb_postes_eligibles_1e1f,
         count(*) filter (where eligibilite_1e1f = 'inconnu') as nb_offres_eligibilite_inconnue
-    from offres
-    group by jour_creation, fiche_id, code_departement, code_zone_emploi
+    from offres_territoires
+    group by jour_creation, fiche_id, niveau_territoire, code_territoire
 )
 
 select comptes.*, salaires.salaires
 from comptes
--- unknown départements and zones are null keys: matched as values
-left join salaires
-    on salaires.jour_creation = comptes.jour_creation
-    and salaires.fiche_id = comptes.fiche_id
-    and salaires.code_departement is not distinct from comptes.code_departement
-    and salaires.code_zone_emploi is not distinct from comptes.code_zone_emploi
+left join salaires using (jour_creation, fiche_id, niveau_territoire, code_territoire)

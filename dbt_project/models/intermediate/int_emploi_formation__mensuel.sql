@@ -3,8 +3,10 @@
 with
 
 offres as (
-    -- the région's offers with a fiche, counted by day (a nightly run reads no history)
-    select * from {{ ref('int_offres__comptes_jour') }} where code_departement is not null
+    -- the région's offers with a fiche, counted by day and département (a nightly run reads no history)
+    select *, code_territoire as code_departement
+    from {{ ref('int_offres__territoires_jour') }}
+    where niveau_territoire = 'departement' and code_territoire <> 'inconnu'
 ),
 
 fiches as (

@@ -1,0 +1,2 @@
+-- Published: Certifications qui mènent au métier (figures the secret statistique hides are empty; see the statut_* columns).
+{{ publish_from_audit(ref('audit_fiche_certifications')) }}

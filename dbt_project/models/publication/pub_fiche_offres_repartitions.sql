@@ -1,0 +1,2 @@
+-- Published: Qui recrute : secteurs, tailles d'établissement, qualification et expérience (figures the secret statistique hides are empty; see the statut_* columns).
+{{ publish_from_audit(ref('audit_fiche_offres_repartitions')) }}
