@@ -1,11 +1,14 @@
-"""Publication writer: turns already-computed tables into an edition folder.
+"""Publication writer: lays out already-computed, already-masked tables as an edition folder.
 
 Layout (see DESIGN.md, "Publication layout"):
 
     <publication_dir>/editions/<YYYYMMDDTHHMMSS>/
         index.html, portrait-cohesion-sociale.html (+ .pdf), fiches/<fiche-id>.html (+ .pdf),
-        donnees/<table>.csv, manifest.json
+        donnees/<table>.csv, donnees/dictionnaire.html, datapackage.json, observatoire.xlsx, manifest.json
     <publication_dir>/latest -> editions/<id>
+
+Every figure comes from a publication model (``open_data.read_publication``) with its spec: this module
+formats and places them, and computes nothing. A value the secret statistique hides is shown as "s".
 
 An edition is written in ``editions/.tmp-<id>-<random>`` and renamed when complete, so a reader never
 sees a half-written edition; ``latest`` is switched separately (after the blocking checks passed) by
@@ -16,7 +19,6 @@ Pure Python: no Dagster import, no environment lookup.
 
 from __future__ import annotations
 
-import csv
 import json
 import math
 import os
@@ -28,10 +30,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import jinja2
 from markupsafe import Markup
+
+from orchestration.lib import open_data
+from orchestration.lib.open_data import PublishedTable
+from orchestration.lib.publication_spec import ColumnSpec
 
 PORTRAIT_PAGE = "portrait-cohesion-sociale"
 DATA_DIR = "donnees"
@@ -40,21 +46,27 @@ MANIFEST = "manifest.json"
 EDITIONS_DIR = "editions"
 LATEST = "latest"
 
+DICTIONARY = "dictionnaire.html"
+DATAPACKAGE = open_data.DATAPACKAGE
+WORKBOOK = open_data.WORKBOOK
+
 EDITION_ID_RE = re.compile(r"^\d{8}T\d{6}$")
-_TABLE_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _FICHE_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 # French typography: narrow no-break space between thousands, no-break space before "%".
 THOUSANDS_SEP = "\u202f"
 PERCENT_SEP = "\u00a0"
 MISSING = "—"
-
-# Shares in [0, 1] are shown as percentages: the column name says so.
-_SHARE_RE = re.compile(r"^(part|taux)_")
-# Identifiers and years are shown as they are (no thousands separator: "2024", not "2 024").
-_RAW_RE = re.compile(r"^(annee|code|id|num|siret|siren|nda)(_|$)|_(annee|code|id)$")
-# Dates in these columns stand for a month (its first day): shown as "janvier 2025".
-_MONTH_RE = re.compile(r"^mois(_|$)|_mois$")
+SECRET_MARK = "s"
+NUMERIC_FORMATS = {
+    "integer",
+    "signed_integer",
+    "percent",
+    "signed_percent",
+    "decimal1",
+    "signed_decimal1",
+    "euros",
+}
 
 _TEMPLATES_DIR = Path(__file__).parent / "templates"
 _MONTHS_FR = (
@@ -78,55 +90,41 @@ class PublicationError(Exception):
 
 
 @dataclass(frozen=True)
-class ChartSpec:
-    """A simple chart drawn from the table's own rows (column names as in the CSV)."""
+class PageContent:
+    """One page of the edition: its sections are published tables (a fiche's page: its rows only)."""
 
-    kind: Literal["bar", "line"]
-    x: str
-    y: str
-    color: str | None = None
-    x_title: str | None = None  # default: the column's French header label
-    y_title: str | None = None
-    width: int = 520
-    height: int = 240
-
-
-@dataclass(frozen=True)
-class PublishedTable:
-    name: str  # file stem of the CSV under donnees/
+    path: str  # relative to the edition root, e.g. "fiches/aide-a-domicile.html"
     title: str
-    description: str
-    columns: list[tuple[str, str]]  # (CSV column name, French header label)
-    rows: list[tuple]
-    chart: ChartSpec | None = None
+    summary: list[tuple[str, str]]  # key figures: (label, formatted value)
+    sections: list[PublishedTable]
 
+    @property
+    def root(self) -> str:
+        return "../" * self.path.count("/")
 
-@dataclass(frozen=True)
-class FichePage:
-    fiche_id: str
-    title: str
-    summary: list[tuple[str, str]]  # (label, formatted value)
-    tables: list[PublishedTable]
+    @property
+    def pdf_path(self) -> str:
+        return self.path.removesuffix(".html") + ".pdf"
 
 
 @dataclass(frozen=True)
 class EditionContent:
-    portrait_title: str
-    portrait_summary: list[tuple[str, str]]
-    portrait_tables: list[PublishedTable]
-    fiches: list[FichePage]
-    inputs: list[dict]  # {"path", "sha256", "rows"}
+    region_label: str
+    portrait: PageContent
+    fiches: list[PageContent]
+    tables: dict[str, PublishedTable]  # every published table: CSV, workbook, datapackage
+    inputs: list[dict]  # {"path" (relative to its folder), "origin", "sha256", "rows"}
     checks: list[dict]  # {"asset", "name", "passed", "blocking"}
     code_version: str
-    region_label: str
+    secrecy: dict = field(default_factory=dict)  # the thresholds applied (OBS_SECRET_*)
+
+    @property
+    def pages(self) -> list[PageContent]:
+        return [self.portrait, *self.fiches]
 
 
 # --------------------------------------------------------------------------------------------------
 # Value formatting
-
-
-def is_share_column(column: str) -> bool:
-    return bool(_SHARE_RE.match(column))
 
 
 def _group_thousands(digits: str) -> str:
@@ -135,8 +133,8 @@ def _group_thousands(digits: str) -> str:
     return THOUSANDS_SEP.join(parts)
 
 
-def format_number_fr(value: int | float | Decimal, decimals: int = 0) -> str:
-    """48276 -> '48 276', 1234.5 (1 decimal) -> '1 234,5' (narrow no-break spaces)."""
+def format_number_fr(value: int | float | Decimal, decimals: int = 0, *, signed: bool = False) -> str:
+    """48276 -> '48 276', 1234.5 (1 decimal) -> '1 234,5' (narrow no-break spaces); signed: '+12', '−3'."""
     exact = (
         value if isinstance(value, Decimal) else Decimal(repr(value) if isinstance(value, float) else value)
     )
@@ -144,20 +142,27 @@ def format_number_fr(value: int | float | Decimal, decimals: int = 0) -> str:
     text = str(abs(exact).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
     integer, _, fraction = text.partition(".")
     out = _group_thousands(integer) + ("," + fraction if fraction else "")
-    negative = value < 0 and any(c not in "0,." for c in text)
-    return ("−" if negative else "") + out
+    nonzero = any(c not in "0,." for c in text)
+    if value < 0 and nonzero:
+        return "−" + out
+    return ("+" + out) if signed and nonzero else out
 
 
-def format_percent_fr(share: float | Decimal) -> str:
+def format_percent_fr(share: float | Decimal, *, signed: bool = False) -> str:
     """A share in [0, 1] as a whole percentage: 0.764 -> '76 %'; a non-zero share under 1 % -> '< 1 %'."""
     pct = float(share) * 100
     if 0 < abs(pct) < 0.5:
-        return f"<{PERCENT_SEP}1{PERCENT_SEP}%" if pct > 0 else f"−{PERCENT_SEP}<{PERCENT_SEP}1{PERCENT_SEP}%"
-    return f"{format_number_fr(pct)}{PERCENT_SEP}%"
+        sign = ("+" if signed else "") if pct > 0 else "−"
+        return f"{sign}<{PERCENT_SEP}1{PERCENT_SEP}%"
+    return f"{format_number_fr(pct, signed=signed)}{PERCENT_SEP}%"
 
 
 def format_date_fr(value: date) -> str:
     return value.strftime("%d/%m/%Y")
+
+
+def format_month_fr(value: date) -> str:
+    return f"{_MONTHS_FR[value.month - 1]} {value.year}"
 
 
 def format_datetime_fr(value: datetime) -> str:
@@ -167,107 +172,49 @@ def format_datetime_fr(value: datetime) -> str:
     return f"{value.day} {_MONTHS_FR[value.month - 1]} {value.year} à {value:%H:%M}{tz}"
 
 
-def format_cell(value: Any, column: str) -> str:
-    """How a table value is shown in the HTML pages (the CSV keeps the raw value)."""
+def format_value(value: Any, fmt: str) -> str:
+    """How a published value is shown on a page, by the format its spec gives (the CSV keeps the value)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return MISSING
-    if isinstance(value, bool):
+    if fmt == "boolean" or isinstance(value, bool):
         return "oui" if value else "non"
+    if fmt == "month" and isinstance(value, date):
+        return format_month_fr(value)
     if isinstance(value, datetime):
         return f"{format_date_fr(value)} {value:%H:%M}"
     if isinstance(value, date):
-        if _MONTH_RE.search(column) and value.day == 1:
-            return f"{_MONTHS_FR[value.month - 1]} {value.year}"  # a month, not a day
         return format_date_fr(value)
-    if isinstance(value, int | float | Decimal):
-        if _RAW_RE.search(column):
-            return str(value)
-        if is_share_column(column):
-            return format_percent_fr(value)
-        if isinstance(value, int):
-            return format_number_fr(value)
-        # Non-integer measures (averages, ratios) keep one decimal.
-        return format_number_fr(value, 0 if float(value).is_integer() else 1)
+    if fmt in ("percent", "signed_percent"):
+        return format_percent_fr(value, signed=fmt == "signed_percent")
+    if fmt in ("integer", "signed_integer"):
+        return format_number_fr(round(value), signed=fmt == "signed_integer")
+    if fmt in ("decimal1", "signed_decimal1"):
+        return format_number_fr(value, 1, signed=fmt == "signed_decimal1")
+    if fmt == "euros":
+        return f"{format_number_fr(round(value))}{PERCENT_SEP}€"
     return str(value)
 
 
-def _is_numeric(value: Any) -> bool:
-    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
-
-
-# --------------------------------------------------------------------------------------------------
-# CSV
-
-
-def csv_value(value: Any, *, table: str, row: int, column: str) -> str:
-    """Raw, machine-readable CSV text: ISO dates, '.' decimals without exponent, None as empty."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if math.isnan(value):
-            return ""
-        if math.isinf(value):
-            raise PublicationError(f"{table}.csv, line {row + 2}, field {column!r}: infinite value")
-        text = format(Decimal(repr(value)), "f")
-        return text[:-2] if text.endswith(".0") else text
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, str):
-        return value
-    raise PublicationError(
-        f"{table}.csv, line {row + 2}, field {column!r}: unsupported value type {type(value).__name__}"
-    )
-
-
-def write_csv(path: Path, table: PublishedTable) -> None:
-    names = [name for name, _ in table.columns]
-    with path.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.writer(f, lineterminator="\n")
-        writer.writerow(names)
-        for i, row in enumerate(table.rows):
-            writer.writerow(
-                [csv_value(v, table=table.name, row=i, column=c) for c, v in zip(names, row, strict=True)]
-            )
+def format_cell(record: dict, column: ColumnSpec, table: PublishedTable) -> str:
+    """A cell of a page's table: "s" when the secret statistique hides it, else its formatted value."""
+    if table.hidden(record, column):
+        return SECRET_MARK
+    return format_value(record.get(column.name), column.format)
 
 
 # --------------------------------------------------------------------------------------------------
 # Charts (altair + vl-convert, offline)
 
 
-def _chart_records(table: PublishedTable, spec: ChartSpec) -> list[dict]:
-    names = [name for name, _ in table.columns]
-    wanted = [c for c in (spec.x, spec.y, spec.color) if c]
-    idx = {c: names.index(c) for c in wanted}
-    records = []
-    for row in table.rows:
-        rec = {}
-        for c, i in idx.items():
-            v = row[i]
-            if isinstance(v, Decimal):
-                v = float(v)
-            elif isinstance(v, datetime | date):
-                v = v.isoformat()
-            rec[c] = v
-        records.append(rec)
-    return records
-
-
-def _field_type(table: PublishedTable, column: str, *, kind: str, axis: str) -> str:
-    names = [name for name, _ in table.columns]
-    values = [r[names.index(column)] for r in table.rows if r[names.index(column)] is not None]
-    if values and all(isinstance(v, datetime | date) for v in values):
-        return "temporal"
-    if axis == "y":
-        return "quantitative"
-    if values and all(_is_numeric(v) for v in values) and kind == "line" and not _RAW_RE.search(column):
-        return "quantitative"
-    return "ordinal" if values and all(_is_numeric(v) for v in values) else "nominal"
+def chart_rows(table: PublishedTable) -> list[dict]:
+    """The rows a table's chart draws: the latest year only when the spec says so, never a hidden value."""
+    chart = table.spec.chart or {}
+    records = table.records()
+    if chart.get("latest_year") and records and "annee" in table.spec.column_names:
+        latest = max(r["annee"] for r in records if r["annee"] is not None)
+        records = [r for r in records if r["annee"] == latest]
+    y = table.spec.column(chart["y"])
+    return [r for r in records if r.get(y.name) is not None and not table.hidden(r, y)]
 
 
 _CHART_COLOUR = "#0b4f8a"
@@ -280,56 +227,66 @@ _CHART_CONFIG = {
 _SVG_ID_RE = re.compile(r'\bid="([^"]+)"')
 
 
-def render_chart_svg(table: PublishedTable, spec: ChartSpec, *, id_prefix: str) -> str:
-    """Inline SVG for a table's chart; element ids are prefixed so several charts fit in one page."""
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def render_chart_svg(
+    table: PublishedTable, *, id_prefix: str, width: int = 520, height: int = 240
+) -> str | None:
+    """Inline SVG of a table's bar or line chart (spec ``chart``); element ids are prefixed so several charts
+    fit in one page. None when the spec draws no such chart or nothing can be drawn."""
+    chart = table.spec.chart or {}
+    if chart.get("kind") not in ("bar", "line"):
+        return None
     import altair as alt  # heavy imports: only when a chart is drawn
     import vl_convert as vlc
 
-    labels = dict(table.columns)
-    for c in (spec.x, spec.y, spec.color):
-        if c and c not in labels:
-            raise PublicationError(f"table {table.name!r}: chart column {c!r} is not among the table columns")
-    x_type = _field_type(table, spec.x, kind=spec.kind, axis="x")
-    y_axis = alt.Axis(format=".0%") if is_share_column(spec.y) else alt.Axis(format=",~f")
-    x_scale = alt.Undefined
-    if x_type == "temporal":
+    x, y = table.spec.column(chart["x"]), table.spec.column(chart["y"])
+    rows = [{x.name: _plain(r[x.name]), y.name: _plain(r[y.name])} for r in chart_rows(table)]
+    if not rows:
+        return None
+    y_axis = alt.Axis(format=".0%") if y.format.endswith("percent") else alt.Axis(format=",~f")
+    if x.format == "month":
         # Dates are calendar days: read and shown in UTC so no time zone shifts 1 January to 31 December.
-        x_scale = alt.Scale(type="utc")
-        x_axis = alt.Axis(format="%b %Y", labelAngle=0, tickCount={"interval": "month", "step": 1})
+        x_enc = alt.X(
+            f"{x.name}:T",
+            title=x.label,
+            scale=alt.Scale(type="utc"),
+            axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount={"interval": "month", "step": 1}),
+        )
+    elif x.format == "year":
+        x_enc = alt.X(f"{x.name}:O", title=x.label, axis=alt.Axis(labelAngle=0))
     else:
         # Short labels read horizontally; long ones are tilted and shortened (the table has them whole).
-        longest = max((len(str(r[list(labels).index(spec.x)])) for r in table.rows), default=0)
-        x_axis = alt.Axis(labelAngle=0) if longest <= 12 else alt.Axis(labelAngle=-35, labelLimit=180)
-    encoding: dict[str, Any] = {
-        "x": alt.X(
-            f"{spec.x}:{x_type[0].upper()}",
-            title=spec.x_title or labels[spec.x],
-            sort=None,
-            axis=x_axis,
-            scale=x_scale,
-        ),
-        "y": alt.Y(f"{spec.y}:Q", title=spec.y_title or labels[spec.y], axis=y_axis),
-    }
-    if spec.color:
-        encoding["color"] = alt.Color(f"{spec.color}:N", title=labels[spec.color])
-    base = alt.Chart(alt.Data(values=_chart_records(table, spec)))
-    colour = {} if spec.color else {"color": _CHART_COLOUR}
-    mark = base.mark_bar(**colour) if spec.kind == "bar" else base.mark_line(point=True, **colour)
-    chart = mark.encode(**encoding).properties(width=spec.width, height=spec.height, description=table.title)
+        longest = max(len(str(r[x.name])) for r in rows)
+        axis = alt.Axis(labelAngle=0) if longest <= 12 else alt.Axis(labelAngle=-35, labelLimit=180)
+        x_enc = alt.X(f"{x.name}:N", title=x.label, sort="-y", axis=axis)
+    base = alt.Chart(alt.Data(values=rows))
+    mark = (
+        base.mark_bar(color=_CHART_COLOUR)
+        if chart["kind"] == "bar"
+        else base.mark_line(point=True, color=_CHART_COLOUR)
+    )
+    spec = mark.encode(x=x_enc, y=alt.Y(f"{y.name}:Q", title=y.label, axis=y_axis)).properties(
+        width=width, height=height, description=table.spec.title
+    )
     svg = vlc.vegalite_to_svg(
-        chart.to_dict(),
+        spec.to_dict(),
         config=_CHART_CONFIG,
         format_locale="fr-FR",
         time_format_locale="fr-FR",
         allowed_base_urls=[],  # never fetch anything
     )
-    ids = set(_SVG_ID_RE.findall(svg))
-    for old in sorted(ids, key=len, reverse=True):
+    for old in sorted(set(_SVG_ID_RE.findall(svg)), key=len, reverse=True):
         svg = svg.replace(f'id="{old}"', f'id="{id_prefix}-{old}"').replace(
             f"#{old})", f"#{id_prefix}-{old})"
         )
-    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{_attr(table.title)}" ', 1)
-    return svg
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{_attr(table.spec.title)}" ', 1)
 
 
 def _attr(text: str) -> str:
@@ -340,23 +297,6 @@ def _attr(text: str) -> str:
 # Rendering
 
 
-@dataclass
-class _Page:
-    """One HTML page (and its PDF) relative to the edition root."""
-
-    path: str  # e.g. "fiches/aide-a-domicile.html"
-    template: str
-    context: dict = field(default_factory=dict)
-
-    @property
-    def root(self) -> str:
-        return "../" * self.path.count("/")
-
-    @property
-    def pdf_path(self) -> str:
-        return self.path.removesuffix(".html") + ".pdf"
-
-
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(_TEMPLATES_DIR),
@@ -365,62 +305,52 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["cell"] = format_cell
     env.globals["css"] = Markup((_TEMPLATES_DIR / "style.css").read_text(encoding="utf-8"))
     return env
 
 
-def _table_view(table: PublishedTable, chart_svg: str | None) -> dict:
-    names = [name for name, _ in table.columns]
-    numeric = [
-        any(_is_numeric(r[i]) for r in table.rows) and not _RAW_RE.search(names[i]) for i in range(len(names))
+def section_view(table: PublishedTable, chart_svg: str | None, *, hide: tuple[str, ...] = ()) -> dict:
+    """What a page's template needs of a published table: labels, formatted cells, chart, CSV link."""
+    columns = [c for c in table.spec.data_columns if c.name not in hide]
+    records = table.records()
+    rows = [
+        [
+            {
+                "text": format_cell(r, c, table),
+                "numeric": c.format in NUMERIC_FORMATS,
+                "secret": table.hidden(r, c),
+            }
+            for c in columns
+        ]
+        for r in records
     ]
     return {
         "name": table.name,
-        "title": table.title,
-        "description": table.description,
+        "title": table.spec.title,
+        "description": table.spec.description,
+        "source": table.spec.source,
         "columns": [
-            {"name": n, "label": label, "numeric": numeric[i]} for i, (n, label) in enumerate(table.columns)
+            {"name": c.name, "label": c.label, "numeric": c.format in NUMERIC_FORMATS} for c in columns
         ],
-        "rows": [
-            [{"text": format_cell(v, names[i]), "numeric": numeric[i]} for i, v in enumerate(row)]
-            for row in table.rows
-        ],
-        "has_missing": any(
-            v is None or (isinstance(v, float) and math.isnan(v)) for r in table.rows for v in r
-        ),
+        "rows": rows,
+        "has_missing": any(cell["text"] == MISSING for row in rows for cell in row),
+        "has_secret": any(cell["secret"] for row in rows for cell in row),
         "csv": f"{DATA_DIR}/{table.name}.csv",
         "chart": Markup(chart_svg) if chart_svg else None,
     }
 
 
 def validate_content(content: EditionContent) -> None:
-    """Fails before anything is written when names clash or a row does not match its columns."""
-    seen: dict[str, str] = {}
-    fiche_ids: set[str] = set()
-    groups: list[tuple[str, list[PublishedTable]]] = [(PORTRAIT_PAGE, content.portrait_tables)]
-    for fiche in content.fiches:
-        if not _FICHE_ID_RE.match(fiche.fiche_id):
-            raise PublicationError(f"fiche {fiche.fiche_id!r}: the id must match {_FICHE_ID_RE.pattern}")
-        if fiche.fiche_id in fiche_ids:
-            raise PublicationError(f"fiche {fiche.fiche_id!r} appears twice")
-        fiche_ids.add(fiche.fiche_id)
-        groups.append((f"fiche {fiche.fiche_id}", fiche.tables))
-    for owner, tables in groups:
-        for t in tables:
-            if not _TABLE_NAME_RE.match(t.name):
-                raise PublicationError(f"{owner}: table name {t.name!r} must match {_TABLE_NAME_RE.pattern}")
-            if t.name in seen:
-                raise PublicationError(f"{owner}: table {t.name!r} is already published by {seen[t.name]}")
-            seen[t.name] = owner
-            names = [n for n, _ in t.columns]
-            if len(set(names)) != len(names):
-                raise PublicationError(f"{t.name}.csv: duplicate column names {names}")
-            for i, row in enumerate(t.rows):
-                if len(row) != len(names):
-                    raise PublicationError(
-                        f"{t.name}.csv, line {i + 2}: {len(row)} values for {len(names)} columns {names}"
-                    )
+    """Fails before anything is written when a fiche id or a page path clashes."""
+    seen: set[str] = set()
+    for page in content.pages:
+        if page.path in seen:
+            raise PublicationError(f"page {page.path!r} appears twice")
+        seen.add(page.path)
+    for page in content.fiches:
+        stem = Path(page.path).stem
+        if not _FICHE_ID_RE.match(stem):
+            raise PublicationError(f"fiche {stem!r}: the id must match {_FICHE_ID_RE.pattern}")
 
 
 def _common_context(content: EditionContent, edition_id: str, generated_at: datetime) -> dict:
@@ -430,60 +360,29 @@ def _common_context(content: EditionContent, edition_id: str, generated_at: date
         "generated_at_iso": generated_at.isoformat(timespec="seconds"),
         "region_label": content.region_label,
         "code_version": content.code_version,
-        "portrait_title": content.portrait_title,
-        "portrait_page": f"{PORTRAIT_PAGE}.html",
+        "portrait_title": content.portrait.title,
+        "portrait_page": content.portrait.path,
+        "secrecy": content.secrecy,
     }
 
 
-def _pages(content: EditionContent, common: dict) -> list[_Page]:
-    pages = [
-        _Page(
-            f"{PORTRAIT_PAGE}.html",
-            "page.html.j2",
-            {
-                **common,
-                "title": content.portrait_title,
-                "summary": content.portrait_summary,
-                "tables": content.portrait_tables,
-            },
-        )
-    ]
-    for fiche in content.fiches:
-        pages.append(
-            _Page(
-                f"{FICHES_DIR}/{fiche.fiche_id}.html",
-                "page.html.j2",
-                {
-                    **common,
-                    "title": f"Fiche métier : {fiche.title}",
-                    "summary": fiche.summary,
-                    "tables": fiche.tables,
-                },
-            )
-        )
-    return pages
-
-
-def _index_context(content: EditionContent, pages: list[_Page], pdf: bool, common: dict) -> dict:
+def _index_context(content: EditionContent, pdf: bool, common: dict) -> dict:
     checks = content.checks
     return {
         **common,
-        "title": f"{content.portrait_title} — édition du {common['generated_at']}",
+        "title": f"{content.portrait.title} — édition du {common['generated_at']}",
         "portrait": {
-            "title": content.portrait_title,
-            "html": pages[0].path,
-            "pdf": pages[0].pdf_path if pdf else None,
-            "csvs": [(t.title, f"{DATA_DIR}/{t.name}.csv") for t in content.portrait_tables],
+            "title": content.portrait.title,
+            "html": content.portrait.path,
+            "pdf": content.portrait.pdf_path if pdf else None,
         },
         "fiches": [
-            {
-                "title": f.title,
-                "html": p.path,
-                "pdf": p.pdf_path if pdf else None,
-                "csvs": [(t.title, f"{DATA_DIR}/{t.name}.csv") for t in f.tables],
-            }
-            for f, p in zip(content.fiches, pages[1:], strict=True)
+            {"title": f.title, "html": f.path, "pdf": f.pdf_path if pdf else None} for f in content.fiches
         ],
+        "csvs": [(t.spec.title, f"{DATA_DIR}/{name}.csv") for name, t in sorted(content.tables.items())],
+        "dictionary": f"{DATA_DIR}/{DICTIONARY}",
+        "datapackage": DATAPACKAGE,
+        "workbook": WORKBOOK,
         "checks_total": len(checks),
         "checks_failed": [c for c in checks if not c.get("passed")],
         "manifest": MANIFEST,
@@ -560,34 +459,62 @@ def write_edition(
     return final
 
 
+def masked_cells(content: EditionContent) -> dict[str, int]:
+    """Values hidden by the secret statistique, per published table (for the manifest and the asset)."""
+    return {name: table.masked_cells for name, table in sorted(content.tables.items())}
+
+
 def _render_into(root: Path, content: EditionContent, *, edition_id: str, generated_at: datetime, pdf: bool):
     env = _environment()
-    (root / DATA_DIR).mkdir()
     (root / FICHES_DIR).mkdir()
-
-    all_tables = list(content.portrait_tables) + [t for f in content.fiches for t in f.tables]
-    for t in all_tables:
-        write_csv(root / DATA_DIR / f"{t.name}.csv", t)
+    open_data.write_csvs(root / DATA_DIR, content.tables)
+    package = open_data.datapackage(
+        content.tables,
+        name="observatoire-emploi-formation",
+        title=f"Observatoire emploi-formation — {content.region_label} — édition {edition_id}",
+        version=edition_id,
+        created=generated_at.isoformat(timespec="seconds"),
+    )
+    _write_text(root / DATAPACKAGE, json.dumps(package, ensure_ascii=False, indent=2) + "\n")
+    open_data.write_workbook(
+        root / WORKBOOK, content.tables, title=f"Observatoire emploi-formation {edition_id}"
+    )
 
     common = _common_context(content, edition_id, generated_at)
-    pages = _pages(content, common)
-    chart_cache: dict[str, str | None] = {}
-    for n, t in enumerate(all_tables):
-        chart_cache[t.name] = render_chart_svg(t, t.chart, id_prefix=f"c{n}") if t.chart else None
-
+    charts: dict[str, str | None] = {}
     template = env.get_template("page.html.j2")
-    for page in pages:
-        tables = [_table_view(t, chart_cache[t.name]) for t in page.context["tables"]]
-        ctx = {**page.context, "tables": tables, "root": page.root, "pdf_path": None}
-        if pdf:
-            ctx["pdf_path"] = page.root + page.pdf_path
+    for page in content.pages:
+        sections = []
+        for table in page.sections:
+            key = f"{page.path}:{table.name}"
+            if key not in charts:
+                charts[key] = render_chart_svg(table, id_prefix=f"c{len(charts)}")
+            hide = ("fiche_id",) if page in content.fiches else ()
+            sections.append(section_view(table, charts[key], hide=hide))
+        ctx = {
+            **common,
+            "title": page.title,
+            "summary": page.summary,
+            "tables": sections,
+            "root": page.root,
+            "pdf_path": page.root + page.pdf_path if pdf else None,
+        }
         _write_text(root / page.path, template.render(**ctx, for_pdf=False))
         if pdf:
             target = root / page.pdf_path
             render_pdf(template.render(**ctx, for_pdf=True), str(target.parent) + "/", target)
 
+    dictionary = env.get_template("dictionnaire.html.j2").render(
+        **common,
+        title="Dictionnaire des données",
+        root="../",
+        for_pdf=False,
+        pdf_path=None,
+        tables=[{"spec": content.tables[name].spec, "csv": f"{name}.csv"} for name in sorted(content.tables)],
+    )
+    _write_text(root / DATA_DIR / DICTIONARY, dictionary)
     index = env.get_template("index.html.j2").render(
-        **_index_context(content, pages, pdf, common), root="", for_pdf=False
+        **_index_context(content, pdf, common), root="", for_pdf=False
     )
     _write_text(root / "index.html", index)
 
@@ -597,7 +524,8 @@ def _render_into(root: Path, content: EditionContent, *, edition_id: str, genera
         "code_version": content.code_version,
         "inputs": list(content.inputs),
         "checks": list(content.checks),
-        "outputs": _files_under(root),
+        "secret_statistique": {"seuils": content.secrecy, "cellules_masquees": masked_cells(content)},
+        "outputs": sorted([*_files_under(root), MANIFEST]),
     }
     _write_text(root / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2, default=str) + "\n")
 

@@ -124,15 +124,19 @@ def load_suite_config(expectations_dir: Path, suite_name: str) -> dict[str, Any]
 def load_suite(expectations_dir: Path, suite_name: str):
     """The suite as a great_expectations ``ExpectationSuite``; every expectation type and its kwargs are
     checked against GX's registry now, not at validation time."""
+    return build_suite(load_suite_config(expectations_dir, suite_name))
+
+
+def build_suite(data: dict[str, Any]):
+    """An ``ExpectationSuite`` from its JSON form (``name``, ``expectations[{type, kwargs, meta}]``)."""
     from great_expectations.core.expectation_suite import ExpectationSuite
     from great_expectations.exceptions import ExpectationNotFoundError
     from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
 
-    data = load_suite_config(expectations_dir, suite_name)
-    path = data["_path"]
+    path = data.get("_path", data["name"])
     built = []
     for index, exp in enumerate(data["expectations"]):
-        line = exp["_line"]
+        line = exp.get("_line", index + 1)
         type_ = exp["type"]
         try:
             config = ExpectationConfiguration(
@@ -148,15 +152,15 @@ def load_suite(expectations_dir: Path, suite_name: str):
             raise QualityError(
                 f"{path}:{line}: expectations[{index}] ({type_}): field 'kwargs': {' '.join(first[:3])}"
             ) from exc
-    return ExpectationSuite(name=suite_name, expectations=built, meta=dict(data.get("meta") or {}))
+    return ExpectationSuite(name=data["name"], expectations=built, meta=dict(data.get("meta") or {}))
 
 
-def read_mart(warehouse: Path, table: str):
-    """``marts.<table>`` as a pandas DataFrame; the warehouse is opened read-only and closed at once."""
+def read_table(warehouse: Path, table: str, schema: str = MARTS_SCHEMA):
+    """``<schema>.<table>`` as a pandas DataFrame; the warehouse is opened read-only and closed at once."""
     import duckdb
 
-    if not _IDENTIFIER.match(table):
-        raise QualityError(f"{table!r}: not a table name")
+    if not _IDENTIFIER.match(table) or not _IDENTIFIER.match(schema):
+        raise QualityError(f"{schema}.{table}: not a table name")
     warehouse = Path(warehouse)
     if not warehouse.is_file():
         raise QualityError(f"{warehouse}: warehouse not found")
@@ -164,11 +168,11 @@ def read_mart(warehouse: Path, table: str):
     try:
         exists = con.execute(
             "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-            [MARTS_SCHEMA, table],
+            [schema, table],
         ).fetchall()[0][0]
         if not exists:
-            raise QualityError(f"{warehouse}: table {MARTS_SCHEMA}.{table} not found")
-        return con.execute(f'select * from {MARTS_SCHEMA}."{table}"').df()
+            raise QualityError(f"{warehouse}: table {schema}.{table} not found")
+        return con.execute(f'select * from {schema}."{table}"').df()
     finally:
         con.close()
 
@@ -176,8 +180,87 @@ def read_mart(warehouse: Path, table: str):
 def validate_table(warehouse: Path, table: str, suite_name: str, expectations_dir: Path) -> SuiteOutcome:
     """Validate ``marts.<table>`` of the DuckDB ``warehouse`` against ``suites/<suite_name>.json``."""
     suite = load_suite(expectations_dir, suite_name)
-    df = read_mart(warehouse, table)
+    df = read_table(warehouse, table)
     return validate_dataframe(df, suite)
+
+
+def publication_suite_config(table, min_people: int, min_employers: int) -> dict[str, Any]:
+    """The suite of a publication model, derived from its spec (``publication_spec.TableSpec``): what the
+    secret statistique promises about every published cell, and the table's shape."""
+    expectations: list[dict[str, Any]] = [
+        {
+            "type": "expect_compound_columns_to_be_unique"
+            if len(table.primary_key) > 1
+            else "expect_column_values_to_be_unique",
+            "kwargs": {"column_list": list(table.primary_key)}
+            if len(table.primary_key) > 1
+            else {"column": table.primary_key[0]},
+            "meta": {
+                "why": "Two rows with the same key would publish two different figures for the same cell."
+            },
+        }
+    ]
+    for column in table.columns:
+        if column.is_status:
+            expectations.append(
+                {
+                    "type": "expect_column_values_to_be_in_set",
+                    "kwargs": {"column": column.name, "value_set": ["publie", "secret"], "mostly": 1.0},
+                    "meta": {
+                        "why": "A status other than publie or secret (or a primary/secondary distinction) "
+                        "would tell readers which hidden cell is the small one."
+                    },
+                }
+            )
+            expectations.append(
+                {
+                    "type": "expect_column_values_to_not_be_null",
+                    "kwargs": {"column": column.name},
+                    "meta": {
+                        "why": "A row without its status leaves readers unable to tell a secret from a missing value."
+                    },
+                }
+            )
+        threshold = {"people": min_people, "employers": min_employers}.get(column.counts or "")
+        if threshold and threshold > 1:
+            expectations.append(
+                {
+                    "type": "expect_column_values_to_not_be_in_set",
+                    "kwargs": {"column": column.name, "value_set": list(range(1, threshold))},
+                    "meta": {
+                        "why": f"A published count of 1 to {threshold - 1} {column.counts} describes identifiable "
+                        "people or employers (secret statistique)."
+                    },
+                }
+            )
+        for status in column.masked_by:
+            expectations.append(
+                {
+                    "type": "expect_table_row_count_to_equal",
+                    "kwargs": {
+                        "value": 0,
+                        "row_condition": {
+                            "type": "pass_through",
+                            "pass_through_filter": f'{status} == "secret" and {column.name}.notnull()',
+                        },
+                    },
+                    "meta": {
+                        "why": f"{column.name} must be empty where {status} says secret: otherwise a hidden "
+                        "figure is published."
+                    },
+                }
+            )
+        if column.format in ("percent",):
+            expectations.append(
+                {
+                    "type": "expect_column_values_to_be_between",
+                    "kwargs": {"column": column.name, "min_value": 0, "max_value": 1},
+                    "meta": {
+                        "why": "A share outside [0, 1] means a numerator counted on more rows than its denominator."
+                    },
+                }
+            )
+    return {"name": f"pub_{table.name}", "expectations": expectations}
 
 
 def validate_dataframe(df, suite) -> SuiteOutcome:

@@ -285,7 +285,14 @@ def exposed_relations(
     return [r.id for r in relations if _problem(r, cells, known, sensitive, thresholds.min_people)]
 
 
-CELL_COLUMNS = ("cellule_id", "population", "valeur", "nb_employeurs", "valeur_premier_employeur", "est_diffusable")
+CELL_COLUMNS = (
+    "cellule_id",
+    "population",
+    "valeur",
+    "nb_employeurs",
+    "valeur_premier_employeur",
+    "est_diffusable",
+)
 
 
 def cells_from_rows(columns: Sequence[str], rows: Iterable[Sequence]) -> list[Cell]:

@@ -1,39 +1,27 @@
-"""The published edition: portrait, 11 fiches métiers, open-data CSVs and manifest (DESIGN.md layout).
+"""The published edition: portrait, 11 fiches métiers, open data (CSV, datapackage.json, workbook, data
+dictionary) and manifest (DESIGN.md layout).
 
-It runs only when every upstream blocking check passed in the run; ``latest`` switches last.
+Its dependencies are the publication models the spec declares (dbt manifest); it runs only when every
+upstream blocking check passed in the run, reads those models and nothing else, and ``latest`` switches
+last.
 """
 
 import subprocess
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import dagster as dg
 
-from orchestration.lib.editorial import build_content, loaded_inputs
-from orchestration.lib.publication import new_edition_id, switch_latest, write_edition
+from orchestration.defs.transform.project import dbt_project
+from orchestration.lib.editorial import build_content
+from orchestration.lib.open_data import read_publication
+from orchestration.lib.publication import masked_cells, new_edition_id, switch_latest, write_edition
+from orchestration.lib.publication_spec import PUBLICATION_SCHEMA, load_spec
 from orchestration.lib.warehouse import connect
-from orchestration.settings import PROJECT_ROOT, load_settings
+from orchestration.settings import PROJECT_ROOT, Settings, load_settings
 
-PUBLISHED_MARTS = [
-    "portrait_chiffres_cles",
-    "portrait_contrats_par_branche",
-    "portrait_contrats_par_age",
-    "portrait_contrats_par_niveau",
-    "portrait_top_certifications",
-    "portrait_contrats_par_sexe",
-    "portrait_contrats_par_taille",
-    "portrait_contrats_par_departement",
-    "portrait_offres_mensuel",
-    "portrait_offres_annuel",
-    "fiche_metier_mensuel",
-    "fiche_offres_annuel",
-    "fiche_offres_repartitions",
-    "fiche_tension_annuel",
-    "fiche_contrats_pro_annuel",
-    "fiche_certifications",
-    "fiche_organismes_agrees",
-    "emploi_formation_annuel",
-]
+SPEC = load_spec(dbt_project.manifest_path)
 
 
 def code_version() -> str:
@@ -75,30 +63,66 @@ def run_checks(context: dg.AssetExecutionContext) -> list[dict]:
     return sorted(checks, key=lambda c: (c["asset"], c["name"]))
 
 
+def relative_input(path: str, settings: Settings) -> tuple[str, str]:
+    """Where an input came from and its path relative to that folder: never a server's absolute path."""
+    candidate = Path(path)
+    roots = [
+        ("depot", settings.landing_dir),
+        ("api", settings.data_dir / "francetravail_api"),
+        ("archive", settings.data_dir / "archive"),
+    ]
+    for origin, root in roots:
+        try:
+            return origin, candidate.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            continue
+    return "autre", candidate.name
+
+
+def loaded_inputs(con, settings: Settings) -> list[dict]:
+    rows = con.execute(
+        "select path, sha256, rows_read from ops.loaded_files order by source, path"
+    ).fetchall()
+    inputs = []
+    for path, sha, n in rows:
+        origin, relative = relative_input(path, settings)
+        inputs.append({"origin": origin, "path": relative, "sha256": sha, "rows": n})
+    return sorted(inputs, key=lambda i: (i["origin"], i["path"], i["sha256"]))
+
+
 @dg.asset(
     key=["publication", "edition"],
     group_name="publication",
-    deps=[dg.AssetKey(["marts", mart]) for mart in PUBLISHED_MARTS],
+    deps=[dg.AssetKey([PUBLICATION_SCHEMA, model]) for model in SPEC.models],
     kinds={"html", "pdf", "csv"},
     description="A published edition: index, portrait of the Cohésion sociale sector, the fiches métiers (HTML "
-    "and PDF), the CSV behind every figure and manifest.json; `latest` points at it once complete.",
+    "and PDF), every published table as CSV with its datapackage.json, a workbook and a data dictionary, and "
+    "manifest.json; `latest` points at it once complete. Reads the publication models only.",
 )
 def edition(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     settings = load_settings()
     generated_at = datetime.now(ZoneInfo("Europe/Paris"))
     edition_id = new_edition_id(generated_at)
     with connect(settings.warehouse, read_only=True) as con:
-        content = build_content(
-            con,
-            region=settings.region,
-            inputs=loaded_inputs(con),
-            checks=run_checks(context),
-            code_version=code_version(),
-        )
+        tables = read_publication(con, SPEC)
+        inputs = loaded_inputs(con, settings)
+    content = build_content(
+        tables,
+        region=settings.region,
+        inputs=inputs,
+        checks=run_checks(context),
+        code_version=code_version(),
+        secrecy={
+            "min_people": settings.secret_min_people,
+            "min_employers": settings.secret_min_employers,
+            "dominance": settings.secret_dominance,
+        },
+    )
     folder = write_edition(
         settings.publication_dir, content, edition_id=edition_id, generated_at=generated_at
     )
     switch_latest(settings.publication_dir, edition_id)
+    masked = masked_cells(content)
     context.log.info(f"published edition {edition_id}: {settings.publication_dir / 'latest' / 'index.html'}")
     return dg.MaterializeResult(
         metadata={
@@ -106,7 +130,11 @@ def edition(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
             "path": dg.MetadataValue.path(str(folder)),
             "latest": dg.MetadataValue.path(str(settings.publication_dir / "latest" / "index.html")),
             "fiches": len(content.fiches),
-            "csv_files": len(content.portrait_tables) + sum(len(f.tables) for f in content.fiches),
+            "csv_files": len(content.tables),
+            "masked_cells": sum(masked.values()),
+            "masked_cells_by_table": dg.MetadataValue.md(
+                "\n".join(f"- `{name}`: {count}" for name, count in masked.items() if count) or "none"
+            ),
         }
     )
 

@@ -13,7 +13,7 @@ from orchestration.defs.transform.project import dbt_project
 from orchestration.lib import offers
 from orchestration.settings import export_for_dbt, load_settings
 
-LAYERS = ("staging", "intermediate", "marts")
+LAYERS = ("staging", "intermediate", "marts", "audit", "publication")
 
 
 def layer_of(dbt_resource_props: Mapping[str, Any]) -> str | None:
@@ -30,9 +30,7 @@ class ObservatoireTranslator(DagsterDbtTranslator):
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         layer = layer_of(dbt_resource_props)
-        return {"staging": "staging", "intermediate": "intermediate", "marts": "marts"}.get(
-            layer or "", "dbt"
-        )
+        return layer or "dbt"
 
 
 def dbt_build_args(full_refresh: bool = False) -> list[str]:
