@@ -87,6 +87,7 @@ class PageReport:
         default_factory=dict
     )  # width -> (scrollWidth, innerWidth)
     axe_violations: list[dict] = field(default_factory=list)  # {"id", "impact", "help", "targets"}
+    broken_links: list[str] = field(default_factory=list)  # links to the folder's pages that do not open
     screenshots: list[Path] = field(default_factory=list)
 
     def problems(self) -> list[str]:
@@ -103,6 +104,7 @@ class PageReport:
             f"axe {v['impact']}: {v['id']} ({v['help']}) at {', '.join(v['targets'][:3])}"
             for v in self.axe_violations
         ]
+        out += [f"broken link: {u}" for u in self.broken_links]
         return [f"{self.url}: {line}" for line in out]
 
 
@@ -120,8 +122,10 @@ class Harness:
         widths: tuple[int, ...] = WIDTHS,
         axe_width: int | None = WIDTHS[0],
         screenshot: str | None = None,
+        follow_links: bool = True,
     ) -> PageReport:
-        """Opens ``page_path`` (relative to the served folder) at each width and reports what went wrong."""
+        """Opens ``page_path`` (relative to the served folder) at each width and reports what went wrong;
+        with ``follow_links``, also every link of the page into the folder (a GET each, not rendered)."""
         url = site.base_url + page_path.lstrip("/")
         report = PageReport(url=url)
         context = self.browser.new_context(
@@ -151,6 +155,8 @@ class Harness:
                     target = ARTIFACTS / f"{screenshot}-{width}.png"
                     page.screenshot(path=str(target), full_page=True)
                     report.screenshots.append(target)
+            if follow_links:
+                report.broken_links = self._broken_links(page, site)
         finally:
             context.close()
         return report
@@ -160,13 +166,25 @@ class Harness:
         if route.request.url.startswith(site.base_url):
             route.continue_()
         else:
-            report.outside_requests.append(route.request.url)
+            if route.request.url not in report.outside_requests:  # Chromium may ask twice
+                report.outside_requests.append(route.request.url)
             route.abort("blockedbyclient")
 
     @staticmethod
     def _failed(site: Site, report: PageReport, url: str, why) -> None:
         if url.startswith(site.base_url):  # outside ones are already recorded as blocked
             report.failed_requests.append(f"{url} ({why})")
+
+    @staticmethod
+    def _broken_links(page: Page, site: Site) -> list[str]:
+        hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href.split('#')[0])")
+        broken = []
+        for href in sorted({h for h in hrefs if h.startswith(site.base_url)}):
+            response = page.context.request.get(href)
+            if not response.ok:
+                broken.append(f"{href} ({response.status})")
+            response.dispose()
+        return broken
 
     @staticmethod
     def _axe(page: Page) -> list[dict]:

@@ -471,7 +471,7 @@ h1 { font-size: 1.75rem; line-height: 1.25; margin: 0 0 .5rem; }
 .current p { margin: .2rem 0; }
 .table-wrap { overflow-x: auto; margin-top: 1rem; }
 table { border-collapse: collapse; width: 100%; font-size: .92rem; }
-caption { text-align: left; font-weight: bold; padding-bottom: .3rem; }
+h2 { font-size: 1.1rem; margin: 1.5rem 0 .25rem; }
 th, td { border-bottom: 1px solid var(--line); padding: .35rem .5rem; text-align: left; vertical-align: top; }
 thead th { border-bottom: 2px solid var(--ink); background: var(--soft); }
 tbody th { font-weight: normal; }
@@ -555,9 +555,10 @@ def render_index(folder: Folder, *, site_title: str = "Observatoire emploi-forma
     count = len(folder.editions)
     if rows:
         table = (
-            '<div class="table-wrap" role="region" aria-labelledby="editions-caption" tabindex="0">'
-            f'<table><caption id="editions-caption">{_plural(count, "édition conservée", "éditions conservées")}, '
-            "de la plus récente à la plus ancienne</caption>"
+            f'<h2 id="editions-titre">{_plural(count, "édition conservée", "éditions conservées")}, '
+            "de la plus récente à la plus ancienne</h2>"
+            '<div class="table-wrap" role="region" aria-labelledby="editions-titre" tabindex="0">'
+            '<table aria-labelledby="editions-titre">'
             '<thead><tr><th scope="col">Édition</th><th scope="col">Statut</th>'
             '<th scope="col">Version du code</th><th scope="col">Fichiers d’entrée</th>'
             '<th scope="col">Contrôles</th></tr></thead>'
