@@ -209,3 +209,12 @@ def test_the_index_is_self_contained(tmp_path):
     assert '<html lang="fr">' in page
     assert not re.search(r"<script|<link|@import|url\(|https?://", page)
     assert not list((tmp_path / "editions").glob(".tmp-*"))
+
+
+def test_back_to_automatic_publication_a_preview_left_behind_is_withdrawn(tmp_path):
+    make_edition(tmp_path, "20261201T021500")
+    editions.publish(tmp_path, "20261201T021500", review_mode=True)
+    make_edition(tmp_path, "20261202T021500")
+    result = editions.publish(tmp_path, "20261202T021500")  # OBS_REVIEW_MODE unset again
+    assert (result.latest, result.preview) == ("20261202T021500", None)
+    assert not (tmp_path / "preview").is_symlink()

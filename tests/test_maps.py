@@ -75,7 +75,7 @@ def test_a_secret_value_is_drawn_as_such_and_never_shown():
 def test_a_missing_value_is_a_dash_distinct_from_the_scale():
     svg = svg_of(offers_map())
     assert label(svg, "72") == ["Sarthe", "—"]
-    assert re.search(r'fill="#e3e3e3"[^>]*data-code="72" data-etat="absente"', svg)
+    assert re.search(r'fill="url\(#carte-[0-9a-f]+-absente\)"[^>]*data-code="72" data-etat="absente"', svg)
     assert "— : donnée non disponible" in svg
     # a département left out of the values is not available either; no secret, no missing: no such legend
     svg = svg_of(offers_map(values={"44": 1, "49": 2, "53": 3, "85": 4}, secret=()))

@@ -42,13 +42,13 @@ TOLERANCE = 0.4  # simplification, in drawing units: below what a screen or A4 p
 MIN_RING_AREA = 3.0  # islets smaller than this (square units) are not drawn
 # Light to dark blue (ColorBrewer "Blues"), interpolated linearly between the smallest and largest value.
 RAMP = ("#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
-MISSING_FILL = "#e3e3e3"
+MISSING_DOTS = "#8c8c8c"  # a missing value: grey dots on white, unlike any colour of the scale
 HATCH = "#7a7a7a"
 BORDER = "#4d4d4d"
 INK = "#1e1e1e"
 FONT = "DejaVu Sans, Arial, Helvetica, sans-serif"
 # Labels sit at the centroid of a département's main outline, except where that crowds a border.
-LABEL_NUDGES = {"49": (12.0, 4.0)}
+LABEL_NUDGES = {"49": (16.0, 4.0)}
 
 # Lambert-93 (EPSG:2154): conformal conic on GRS80, standard parallels 44° and 49° N.
 _GRS80_A = 6378137.0
@@ -279,7 +279,7 @@ def _legend(
     width: float,
 ) -> tuple[str, float]:
     e = html.escape
-    parts = [f'<g class="legende" transform="translate({MARGIN},{top:.1f})" font-size="12">']
+    parts = [f'<g class="legende" transform="translate({MARGIN},{top:.1f})" font-size="13">']
     y = 0.0
     if low is not None:
         parts.append(f'<text x="0" y="12" fill="{INK}">{e(unit)}</text>')
@@ -293,7 +293,7 @@ def _legend(
         y = 54.0
     for shown, fill, text in (
         (secret, f"url(#{prefix}-secret)", f"{SECRET_LABEL} : secret statistique"),
-        (missing, MISSING_FILL, f"{MISSING_LABEL} : donnée non disponible"),
+        (missing, f"url(#{prefix}-absente)", f"{MISSING_LABEL} : donnée non disponible"),
     ):
         if shown:
             parts.append(
@@ -362,7 +362,7 @@ def render_departements_map(
         else:
             state, fill, label, spoken, ink = (
                 "absente",
-                MISSING_FILL,
+                f"url(#{prefix}-absente)",
                 MISSING_LABEL,
                 "donnée non disponible",
                 INK,
@@ -411,6 +411,8 @@ def render_departements_map(
         f'<defs><pattern id="{prefix}-secret" patternUnits="userSpaceOnUse" width="6" height="6" '
         'patternTransform="rotate(45)">'
         f'<rect width="6" height="6" fill="#ffffff"/><rect width="2" height="6" fill="{HATCH}"/></pattern>'
+        f'<pattern id="{prefix}-absente" patternUnits="userSpaceOnUse" width="6" height="6">'
+        f'<rect width="6" height="6" fill="#ffffff"/><circle cx="3" cy="3" r="1.1" fill="{MISSING_DOTS}"/></pattern>'
         f'<linearGradient id="{prefix}-rampe" x1="0" x2="1" y1="0" y2="0">{stops}</linearGradient></defs>'
         f'<g class="departements">{"".join(shapes)}</g>'
         f'<g class="etiquettes" font-family="{FONT}">{"".join(labels)}</g>'
