@@ -517,7 +517,7 @@ def _checks_cell(edition: Edition) -> str:
         return "aucun enregistré"
     if not failed:
         return "1 contrôle, réussi" if total == 1 else f"{_plural(total, 'contrôle')}, tous réussis"
-    return f"{_plural(total, 'contrôle')}, dont {_format_int_fr(failed)} non bloquant{'s' if failed > 1 else ''} en échec"
+    return f"{_plural(total, 'contrôle')}, dont {_format_int_fr(failed)} en échec"
 
 
 def render_index(folder: Folder, *, site_title: str = "Observatoire emploi-formation") -> str:
