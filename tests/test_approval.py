@@ -26,7 +26,7 @@ def publication(tmp_path, monkeypatch):
 def launch(edition_id: str) -> dg.ExecuteInProcessResult:
     with dg.DagsterInstance.ephemeral() as instance:
         return approve_edition.execute_in_process(
-            run_config={"ops": {"approve_edition": {"config": {"edition": edition_id}}}},
+            run_config={"ops": {"approve": {"config": {"edition": edition_id}}}},
             instance=instance,
             raise_on_error=False,
         )
@@ -66,8 +66,9 @@ def test_a_wrong_id_fails_the_run_with_a_clear_message_and_changes_nothing(publi
     assert os.readlink(publication / "latest") == "editions/20261201T021500"
 
 
-def test_the_code_location_offers_the_approval_job():
+def test_the_code_location_loads_and_offers_the_approval_job():
     from orchestration.definitions import defs
 
+    dg.Definitions.validate_loadable(defs)  # as the webserver loads it (names unique across jobs and ops)
     job = defs.resolve_job_def("approve_edition")  # listed under Jobs in the UI
-    assert [node.name for node in job.nodes] == ["approve_edition"]
+    assert [node.name for node in job.nodes] == ["approve"]

@@ -44,21 +44,28 @@ def test_the_index_of_past_editions_reads_well_in_a_browser(browser, tmp_path): 
     editions.publish(publication, "20261201T021500")
     editions.publish(publication, "20261202T021500", review_mode=True)
 
-    with serve(publication / "editions") as site:
-        report = browser.check(site, "index.html", screenshot="editions-index")
+    with serve(publication) as site:
+        report = browser.check(site, "editions/index.html", screenshot="editions-index")
+        root_copy = browser.check(site, "index.html", widths=(390,), axe_width=None)
+        through_latest = browser.check(site, "latest/index.html", widths=(390,), axe_width=None)
         page = browser.browser.new_page(viewport={"width": 390, "height": 800})
-        page.goto(site.base_url + "index.html")
+        page.goto(site.base_url + "editions/index.html")
         rows = page.locator("tbody tr").all_inner_texts()
         page.get_by_role("link", name="édition du 1er décembre 2026 à 02:15").click()
         opened = page.title()
+        page.goto(site.base_url + "latest/index.html")
+        page.get_by_role("link", name="Éditions précédentes").click()
+        back = page.title()
         page.close()
 
+    assert root_copy.problems() == [] and through_latest.problems() == []  # no broken link either
     assert report.problems() == []
     assert len(rows) == 3
     assert "2 décembre 2026 à 02:15" in rows[0] and "En attente d’approbation" in rows[0]
     assert "1er décembre 2026 à 02:15" in rows[1] and "En ligne" in rows[1]
     assert "Archivée" in rows[2]
     assert opened == "20261201T021500"  # the link opens that edition
+    assert back.startswith("Éditions publiées")  # and an edition reached through latest/ links back
 
 
 def test_a_page_with_maps_reads_well_in_a_browser(browser, tmp_path):  # noqa: F811

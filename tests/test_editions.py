@@ -23,7 +23,12 @@ def make_edition(pub: Path, edition_id: str, *, checks=None, code_version="abc12
     """A small complete edition written the way the edition asset writes one."""
     generated_at = datetime.strptime(edition_id, "%Y%m%dT%H%M%S").replace(tzinfo=PARIS)
     with editions.writing(pub, edition_id) as tmp:
-        (tmp / "index.html").write_text(f"<!DOCTYPE html><title>{edition_id}</title>", encoding="utf-8")
+        (tmp / "index.html").write_text(
+            f'<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>{edition_id}</title></head>'
+            f'<body><main><h1>Édition {edition_id}</h1><a href="../index.html">Éditions précédentes</a></main>'
+            "</body></html>",
+            encoding="utf-8",
+        )
         (tmp / "donnees").mkdir()
         (tmp / "donnees" / "t.csv").write_text("a\n1\n", encoding="utf-8")
         manifest = {
@@ -62,6 +67,10 @@ def test_automatic_publication_moves_latest_and_lists_the_edition_in_the_index(t
     page = (tmp_path / "editions" / "index.html").read_text(encoding="utf-8")
     assert "1er décembre 2026 à 02:15" in page
     assert '<a href="20261201T021500/index.html">' in page
+    # the same index at the root, for pages reached through latest/ (their link ../index.html)
+    assert '<a href="editions/20261201T021500/index.html">' in (tmp_path / "index.html").read_text(
+        encoding="utf-8"
+    )
     assert (
         "abc1234" in page and "uniformation/contrats_2024.csv" in page and "21\u202f234\u00a0lignes" in page
     )

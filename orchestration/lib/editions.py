@@ -5,6 +5,8 @@
                                        manifest.json is written; never modified afterwards
         editions/.tmp-*                being written or being removed (ignored; removed once stale)
         editions/index.html            the past editions, rewritten (atomically) after every change
+        index.html                     the same, for pages reached through latest/ or preview/ (their
+                                       ``../index.html``)
         latest  -> editions/<id>       what readers see; switched atomically (os.replace of a symlink)
         preview -> editions/<id>       review mode: the newest checked edition, awaiting approval
         .editions.lock                 serialises publish, approve and prune between processes
@@ -520,14 +522,19 @@ def _checks_cell(edition: Edition) -> str:
     return f"{_plural(total, 'contrôle')}, dont {_format_int_fr(failed)} en échec"
 
 
-def render_index(folder: Folder, *, site_title: str = "Observatoire emploi-formation") -> str:
-    """The page editions/index.html: one self-contained file (inline CSS, no script, no request)."""
+def render_index(
+    folder: Folder, *, to_editions: str = "", site_title: str = "Observatoire emploi-formation"
+) -> str:
+    """The index of past editions: one self-contained page (inline CSS, no script, no request).
+
+    ``to_editions``: the path from the page's folder to editions/ ("" for editions/index.html,
+    "editions/" for the copy at the root of the publication folder)."""
     e = html.escape
     by_id = {ed.id: ed for ed in folder.editions}
 
     def link(edition_id: str) -> str:
         edition = by_id[edition_id]
-        return f'<a href="{e(edition.id)}/{e(edition.home)}">édition du {e(format_datetime_fr(edition.generated_at))}</a>'
+        return f'<a href="{e(to_editions + edition.id)}/{e(edition.home)}">édition du {e(format_datetime_fr(edition.generated_at))}</a>'
 
     current = []
     if folder.latest in by_id:
@@ -543,7 +550,7 @@ def render_index(folder: Folder, *, site_title: str = "Observatoire emploi-forma
     for edition in folder.editions:
         rows.append(
             "<tr>"
-            f'<th scope="row"><a href="{e(edition.id)}/{e(edition.home)}">'
+            f'<th scope="row"><a href="{e(to_editions + edition.id)}/{e(edition.home)}">'
             f'<time datetime="{e(edition.generated_at.isoformat())}">{e(format_datetime_fr(edition.generated_at))}'
             f'</time></a><br><span class="id">{e(edition.id)}</span></th>'
             f"<td>{_status(edition, folder.latest, folder.preview)}</td>"
@@ -581,21 +588,28 @@ def render_index(folder: Folder, *, site_title: str = "Observatoire emploi-forma
     )
 
 
-def _write_index(publication_dir: Path) -> Path:
-    """Rewrites editions/index.html from the folder as it is now (written aside, then renamed over)."""
-    editions = _editions_dir(publication_dir)
-    editions.mkdir(parents=True, exist_ok=True)
-    target = editions / INDEX
-    tmp = editions / f"{TMP_PREFIX}{INDEX}-{secrets.token_hex(4)}"
+def _write_atomically(target: Path, text: str) -> None:
+    tmp = target.parent / f"{TMP_PREFIX}{target.name}-{secrets.token_hex(4)}"
     try:
-        tmp.write_text(render_index(scan(publication_dir)), encoding="utf-8")
+        tmp.write_text(text, encoding="utf-8")
         tmp.chmod(0o644)
         _fsync(tmp)
         os.replace(tmp, target)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    return target
+
+
+def _write_index(publication_dir: Path) -> Path:
+    """Rewrites editions/index.html from the folder as it is now (written aside, then renamed over), and its
+    copy at the root: a page's link ``../index.html`` then opens the index whether the reader came through
+    ``editions/<id>/``, ``latest/`` or ``preview/``."""
+    editions = _editions_dir(publication_dir)
+    editions.mkdir(parents=True, exist_ok=True)
+    folder = scan(publication_dir)
+    _write_atomically(editions / INDEX, render_index(folder))
+    _write_atomically(Path(publication_dir) / INDEX, render_index(folder, to_editions=f"{EDITIONS_DIR}/"))
+    return editions / INDEX
 
 
 def write_index(publication_dir: Path) -> Path:

@@ -3,7 +3,7 @@
 An analyst opens Jobs → ``approve_edition`` → Launchpad and gives the edition id they reviewed::
 
     ops:
-      approve_edition:
+      approve:
         config:
           edition: "20261202T021500"
 
@@ -57,7 +57,7 @@ def _awaiting(publication_dir: Path) -> str:
 
 
 @dg.op(
-    name="approve_edition",
+    name="approve",  # the job is approve_edition: op and job names share one namespace
     description="Puts a reviewed edition online: moves `latest` to it and rewrites the index of editions.",
 )
 def approve_edition_op(context: dg.OpExecutionContext, config: ApproveEditionConfig) -> dg.Output[str]:
