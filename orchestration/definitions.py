@@ -4,7 +4,7 @@ import dagster as dg
 
 from orchestration.defs.automation import jobs, sensors
 from orchestration.defs.ingest import agrements, francetravail, organismes, referentiels, uniformation
-from orchestration.defs.publish import edition
+from orchestration.defs.publish import approval, edition
 from orchestration.defs.quality import checks, reconciliation
 from orchestration.defs.transform import assets
 
@@ -18,6 +18,7 @@ defs = dg.Definitions.merge(
     checks.defs(),
     reconciliation.defs(),
     edition.defs(),
+    approval.defs(),
     jobs.defs(),
     sensors.defs(),
     dg.Definitions(executor=dg.in_process_executor),
