@@ -167,5 +167,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
 
 
 def export_for_dbt(settings: Settings) -> None:
-    """Hand the resolved settings to the dbt subprocess, which inherits this process's environment."""
+    """Hand the resolved settings to the dbt subprocess, which inherits this process's environment (and
+    make sure the warehouse's folder exists: dbt's first step may be a seed, before any loader ran)."""
+    settings.warehouse.parent.mkdir(parents=True, exist_ok=True)
     os.environ.update(settings.dbt_env())

@@ -62,16 +62,20 @@ def test_lineage_connects_ingestion_to_dbt_to_publication(graph):
         assert raw in names, f"{raw} does not reach the publication"
     assert "staging/stg_francetravail__offres" in names
     assert "marts/portrait_chiffres_cles" in names
-    assert "marts/fiche_metier_mensuel" in names
+    assert "marts/fiche_offres_mensuel" in names
+    assert "audit/audit_secret__cellules" in names and "publication/pub_fiche_contrats_pro" in names
     groups = {graph.get(k).group_name for k in ancestors}
-    assert {"ingestion", "referentiels", "staging", "intermediate", "marts"} <= groups
+    assert {"ingestion", "referentiels", "staging", "intermediate", "marts", "audit", "publication"} <= groups
 
 
 def test_marts_carry_blocking_quality_checks_and_dbt_tests(graph):
     checks = {key.name: graph.get_check_spec(key) for key in graph.asset_check_keys}
     assert checks["gx_portrait_chiffres_cles"].blocking
-    assert checks["gx_fiche_metier_mensuel"].blocking
+    assert checks["gx_fiche_offres_mensuel"].blocking
     assert any(name.startswith("unique_combination_portrait_chiffres_cles") for name in checks)
+    # the secret statistique: every publication model has its suite, every relation its dbt test
+    assert checks["gx_pub_portrait_contrats_par_branche"].blocking
+    assert "assert_secret_relations_protect_every_hidden_cell" in checks
 
 
 def test_nightly_schedule_refreshes_everything_at_two_in_paris(defs):

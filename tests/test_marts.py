@@ -98,22 +98,31 @@ def test_offer_indicators_carry_their_numerator_and_denominator(con):
     assert 1500 < salary < 3000  # a monthly salary in euros, not an hourly rate nor a yearly one
 
 
-def test_hiring_pressure_is_offers_per_1000_employees_of_the_fiche_branches(con):
-    offers, employees, ratio, previous, change = one(
+def test_hiring_pressure_divides_the_sector_s_offers_by_the_sector_s_employees(con):
+    offers, sector_offers, employees, ratio, previous, change = one(
         con,
-        "select nb_offres, nb_salaries_branches, offres_pour_1000_salaries, "
-        "offres_pour_1000_salaries_annee_precedente, evolution_offres_pour_1000_salaries "
-        "from marts.fiche_tension_annuel "
-        "where fiche_id = 'assistance-dentaire' and niveau_territoire = 'region' and annee = 2025",
+        "select nb_offres, nb_offres_secteur, nb_salaries_secteur, offres_secteur_pour_1000_salaries, "
+        "offres_secteur_pour_1000_salaries_annee_precedente, evolution_offres_secteur_pour_1000_salaries "
+        "from marts.fiche_pression_recrutement "
+        "where fiche_id = 'aide-a-domicile' and niveau_territoire = 'region' and annee = 2025",
     )
-    mutualite = one(
+    # the numerator: offers whose employer's NAF code is one of the member employers' (the naf_secteur seed)
+    by_naf = one(
+        con,
+        "select count(*) from intermediate.int_offres__enrichies o "
+        "join staging.naf_secteur n on n.code_naf = o.code_naf "
+        "where o.est_dans_region and o.fiche_id = 'aide-a-domicile' and o.annee_creation = 2025",
+    )[0]
+    # the denominator: every member employer of the sector in the région
+    members = one(
         con,
         "select sum(salaries_physiques) from staging.stg_uniformation__adherents a "
         "join staging.stg_referentiels__departements d using (code_departement) "
-        "where d.code_region = '52' and a.code_branche = 'MUTUALITE' and a.annee = 2025",
+        "where d.code_region = '52' and a.annee = 2025",
     )[0]
-    assert employees == mutualite  # assistance dentaire: the Mutualité branch only
-    assert ratio == pytest.approx(offers * 1000 / employees, abs=0.01)
+    assert sector_offers == by_naf and 0 < sector_offers < offers
+    assert employees == members
+    assert ratio == pytest.approx(sector_offers * 1000 / employees, abs=0.01)
     assert change == pytest.approx(ratio - previous, abs=0.01)
 
 
@@ -121,7 +130,7 @@ def test_needs_against_supply_split_every_eligible_intention(con):
     eligible, covered, gaps = one(
         con,
         "select sum(nb_intentions_eligibles), sum(nb_intentions_avec_organisme), "
-        "sum(nb_intentions_sans_organisme) from marts.emploi_formation_mensuel",
+        "sum(nb_intentions_sans_organisme) from intermediate.int_emploi_formation__mensuel",
     )
     assert eligible == covered + gaps and covered > 0 and gaps > 0
     intentions = one(
@@ -134,7 +143,7 @@ def test_needs_against_supply_split_every_eligible_intention(con):
     assert (
         one(
             con,
-            "select count(*) from marts.emploi_formation_mensuel "
+            "select count(*) from intermediate.int_emploi_formation__mensuel "
             "where nb_organismes_agrees > 0 and nb_intentions_sans_organisme > 0",
         )[0]
         == 0
@@ -207,4 +216,4 @@ def test_dbt_docs_generate_without_warning(sample_run, tmp_path):
     warnings = [line for line in output.splitlines() if "warn" in line.lower()]
     assert warnings == []
     catalog = (tmp_path / "target" / "catalog.json").read_text(encoding="utf-8")
-    assert "fiche_metier_mensuel" in catalog and "emploi_formation_mensuel" in catalog
+    assert "pub_fiche_contrats_pro" in catalog and "audit_secret__relations" in catalog

@@ -79,9 +79,17 @@ def test_the_edition_has_the_portrait_eleven_fiches_and_a_manifest(workspace, fi
     assert "aide-a-domicile" in fiches
     manifest = json.loads((latest / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["edition"] == latest.resolve().name
-    assert {c["name"] for c in manifest["checks"]} >= {"gx_portrait_chiffres_cles", "gx_fiche_metier_mensuel"}
+    assert {c["name"] for c in manifest["checks"]} >= {
+        "gx_portrait_chiffres_cles",
+        "gx_fiche_offres_mensuel",
+        "gx_pub_fiche_contrats_pro",
+        "assert_secret_relations_protect_every_hidden_cell",
+    }
     assert all(c["passed"] for c in manifest["checks"] if c["blocking"])
-    assert any(i["path"].endswith("contrats_2021_2025.csv") for i in manifest["inputs"])
+    assert {"origin": "depot", "path": "uniformation/contrats_2021_2025.csv"}.items() <= next(
+        i for i in manifest["inputs"] if i["path"].endswith("contrats_2021_2025.csv")
+    ).items()
+    assert not any(i["path"].startswith("/") for i in manifest["inputs"])  # never a server's absolute path
     for output in manifest["outputs"]:
         assert (latest / output).is_file()
     text = (latest / "fiches" / "aide-a-domicile.html").read_text(encoding="utf-8")
@@ -144,13 +152,19 @@ def test_every_loaded_file_is_archived_with_its_hash_and_counts_reconcile(worksp
         assert Path(archived).is_relative_to(workspace["root"] / "data" / "archive" / source)
 
 
-def test_a_second_run_loads_no_row_twice(workspace, first_run):
+def test_a_second_run_loads_no_row_twice_and_republishes_the_same_csv_bytes(workspace, first_run):
     before = counts(workspace["warehouse"])
+    first_edition = (workspace["publication"] / "latest").resolve()
     with duckdb.connect(str(workspace["warehouse"]), read_only=True) as con:
         ledger_before = con.execute("select count(*) from ops.loaded_files").fetchone()[0]
     result = run_everything()
     assert result.success
     assert counts(workspace["warehouse"]) == before
+    second_edition = (workspace["publication"] / "latest").resolve()
+    csvs = sorted(p.relative_to(first_edition) for p in first_edition.rglob("*.csv"))
+    assert csvs and csvs == sorted(p.relative_to(second_edition) for p in second_edition.rglob("*.csv"))
+    for path in csvs:
+        assert (second_edition / path).read_bytes() == (first_edition / path).read_bytes(), path
     with duckdb.connect(str(workspace["warehouse"]), read_only=True) as con:
         assert con.execute("select count(*) from ops.loaded_files").fetchone()[0] == ledger_before
         duplicated = con.execute(
@@ -203,7 +217,7 @@ def test_a_failing_blocking_check_keeps_latest_on_the_previous_edition(workspace
     result = run_everything()
 
     assert not result.success
-    assert "gx_fiche_metier_mensuel" in failed_checks(result)
+    assert "gx_fiche_offres_mensuel" in failed_checks(result)
     assert (workspace["publication"] / "latest").resolve().name == previous
     editions = sorted(p.name for p in (workspace["publication"] / "editions").iterdir())
     assert not any(name.startswith(".tmp") for name in editions)

@@ -1,435 +1,288 @@
-"""The publication writer: edition layout, manifest, CSV, French figures, atomicity, real rendering."""
+"""The publication writer on a small hand-made spec: edition layout, manifest, CSV bytes, open data
+(datapackage.json validated by frictionless, workbook), French figures, "s" for secret cells, PDF text."""
 
 from __future__ import annotations
 
 import csv
-import dataclasses
 import json
 import shutil
 import subprocess
 from datetime import date, datetime, timedelta, timezone
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from orchestration.lib import publication as pub
-from orchestration.lib.publication import (
-    ChartSpec,
-    EditionContent,
-    FichePage,
-    PublicationError,
-    PublishedTable,
-    current_latest,
-    new_edition_id,
-    switch_latest,
-    write_edition,
-)
+from orchestration.lib import editions
+from orchestration.lib.open_data import PublishedTable, csv_text, neutralise
+from orchestration.lib.publication import EditionContent, PageContent, PublicationError, write_edition
+from orchestration.lib.publication_spec import ColumnSpec, TableSpec
 
-CHROMIUM = Path("/usr/bin/chromium")
 PARIS_WINTER = timezone(timedelta(hours=1))
 GENERATED_AT = datetime(2026, 11, 26, 4, 18, 0, tzinfo=PARIS_WINTER)
 NNBSP = "\u202f"  # narrow no-break space, thousands separator
 NBSP = "\u00a0"
 
 
-def _content(fiche_rows: list[tuple] | None = None, *, with_chart: bool = False) -> EditionContent:
-    chiffres = PublishedTable(
-        name="portrait_chiffres_cles",
-        title="Offres d'emploi par année",
-        description="Nombre d'offres France Travail publiées dans la région, par année de création.",
-        columns=[
-            ("annee", "Année"),
-            ("offres", "Offres"),
-            ("part_cdi", "Part de CDI"),
-            ("duree_moyenne_mois", "Durée moyenne (mois)"),
-            ("date_extraction", "Date d'extraction"),
-        ],
-        rows=[
-            (2024, 48276, 0.764, 7.25, date(2025, 1, 15)),
-            (2025, 51003, Decimal("0.5"), None, date(2026, 1, 15)),
-        ],
-        chart=ChartSpec(kind="bar", x="annee", y="offres") if with_chart else None,
-    )
-    departements = PublishedTable(
-        name="portrait_departements",
-        title="Contrats de professionnalisation par département",
-        description="Contrats engagés en 2025, par département de l'établissement employeur.",
-        columns=[("departement", "Département"), ("contrats", "Contrats")],
-        rows=[("44 Loire-Atlantique", 1203), ("49 Maine-et-Loire", 687)],
-    )
-    fiches = [
-        FichePage(
-            fiche_id="aide-a-domicile",
-            title="Aide à domicile",
-            summary=[("Offres en 2025", f"12{NNBSP}345"), ("Part éligible", f"62{NBSP}%")],
-            tables=[
-                PublishedTable(
-                    name="fiche_aide-a-domicile_offres",
-                    title="Offres par type de contrat",
-                    description="Offres de la fiche Aide à domicile, par type de contrat.",
-                    columns=[
-                        ("type_contrat", "Type de contrat"),
-                        ("offres", "Offres"),
-                        ("taux_eligible", "Éligibles"),
-                    ],
-                    rows=fiche_rows
-                    if fiche_rows is not None
-                    else [("CDI", 8120, 1.0), ("CDD", 4225, 0.31), ("Intérim", 3, None)],
-                    chart=ChartSpec(kind="bar", x="type_contrat", y="offres") if with_chart else None,
-                )
+def _col(name, data_type, label, fmt, masked_by=(), counts=None, unit=None):
+    return ColumnSpec(name, data_type, label, f"Définition de {label}.", fmt, unit, tuple(masked_by), counts)
+
+
+CHIFFRES = TableSpec(
+    model="pub_portrait_chiffres_cles",
+    title="Chiffres clés du secteur",
+    description="Employeurs adhérents et contrats, par année.",
+    page="portrait",
+    order=10,
+    source="Uniformation",
+    unit="contrats",
+    primary_key=("annee",),
+    columns=(
+        _col("annee", "integer", "Année", "year"),
+        _col("nb_salaries", "bigint", "Salariés", "integer", ["statut_adherents"], "people"),
+        _col("part_femmes", "double", "Part de femmes", "percent", ["statut_adherents"]),
+        _col("nb_contrats", "bigint", "Contrats", "integer", ["statut_contrats"], "people"),
+        _col("evolution", "bigint", "Évolution", "signed_integer", ["statut_contrats"]),
+        _col("age_median", "double", "Âge médian", "decimal1", ["statut_contrats"]),
+        _col("statut_adherents", "varchar", "Statut (adhérents)", "status"),
+        _col("statut_contrats", "varchar", "Statut (contrats)", "status"),
+    ),
+    chart={"kind": "bar", "x": "annee", "y": "nb_contrats"},
+)
+FICHE_OFFRES = TableSpec(
+    model="pub_fiche_offres_mensuel",
+    title="Offres d'emploi par mois",
+    description="Offres créées chaque mois.",
+    page="fiche",
+    order=10,
+    source="France Travail",
+    unit="offres",
+    primary_key=("fiche_id", "mois"),
+    columns=(
+        _col("fiche_id", "varchar", "Fiche", "code"),
+        _col("mois", "date", "Mois", "month"),
+        _col("nb_offres", "bigint", "Offres", "integer"),
+        _col("intitule_exemple", "varchar", "Intitulé", "text"),
+    ),
+    chart={"kind": "line", "x": "mois", "y": "nb_offres"},
+)
+FICHES = TableSpec(
+    model="pub_fiches_metiers",
+    title="Les fiches métiers",
+    description="Les fiches.",
+    page="reference",
+    order=0,
+    source="Observatoire",
+    unit="fiches",
+    primary_key=("fiche_id",),
+    columns=(
+        _col("fiche_id", "varchar", "Fiche", "code"),
+        _col("libelle_fiche", "varchar", "Intitulé", "text"),
+    ),
+)
+
+
+def _tables() -> dict[str, PublishedTable]:
+    return {
+        "portrait_chiffres_cles": PublishedTable(
+            CHIFFRES,
+            [
+                (2022, 48276, 0.7601, 120, None, 38.0, "publie", "publie"),
+                (2023, 48955, 0.764, None, None, None, "publie", "secret"),
             ],
         ),
-        FichePage(
-            fiche_id="comptabilite",
-            title="Comptabilité",
-            summary=[("Offres en 2025", "987")],
-            tables=[
-                PublishedTable(
-                    name="fiche_comptabilite_offres",
-                    title="Offres par mois",
-                    description="Offres de la fiche Comptabilité, par mois de création.",
-                    columns=[("mois", "Mois"), ("offres", "Offres")],
-                    rows=[(date(2025, 1, 1), 80), (date(2025, 2, 1), 95)],
-                    chart=ChartSpec(kind="line", x="mois", y="offres") if with_chart else None,
-                )
+        "fiche_offres_mensuel": PublishedTable(
+            FICHE_OFFRES,
+            [
+                ("aide-a-domicile", date(2025, 1, 1), 8120, '=HYPERLINK("x")'),
+                ("aide-a-domicile", date(2025, 2, 1), 7990, "Aide à domicile"),
+                ("comptabilite", date(2025, 1, 1), 312, "-20 % sur les frais"),
             ],
         ),
-    ]
+        "fiches_metiers": PublishedTable(
+            FICHES, [("aide-a-domicile", "Aide à domicile"), ("comptabilite", "Comptabilité")]
+        ),
+    }
+
+
+def _content(tables: dict[str, PublishedTable] | None = None) -> EditionContent:
+    tables = tables or _tables()
     return EditionContent(
-        portrait_title="Portrait du secteur de la Cohésion sociale",
-        portrait_summary=[
-            ("Offres d'emploi en 2025", f"51{NNBSP}003"),
-            ("Contrats de professionnalisation", "1 890"),
+        region_label="Pays de la Loire",
+        portrait=PageContent(
+            "portrait-cohesion-sociale.html",
+            "Portrait du secteur de la Cohésion sociale",
+            [("Salariés (2023)", f"48{NNBSP}955")],
+            [tables["portrait_chiffres_cles"]],
+        ),
+        fiches=[
+            PageContent(
+                f"fiches/{fiche}.html",
+                f"Fiche métier : {title}",
+                [],
+                [tables["fiche_offres_mensuel"].where(fiche_id=fiche)],
+            )
+            for fiche, title in (("aide-a-domicile", "Aide à domicile"), ("comptabilite", "Comptabilité"))
         ],
-        portrait_tables=[chiffres, departements],
-        fiches=fiches,
-        inputs=[{"path": "francetravail/offres.jsonl", "sha256": "ab" * 32, "rows": 99279}],
+        tables=tables,
+        inputs=[
+            {"origin": "depot", "path": "francetravail/offres.jsonl", "sha256": "ab" * 32, "rows": 99279}
+        ],
         checks=[{"asset": "marts/offres", "name": "not_null_id", "passed": True, "blocking": True}],
         code_version="0.1.0+abc1234",
-        region_label="Pays de la Loire",
+        secrecy={"min_people": 5, "min_employers": 3, "dominance": 0.85},
     )
-
-
-def _files(root: Path) -> list[str]:
-    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
-
-
-def _leftovers(publication_dir: Path) -> list[str]:
-    editions = publication_dir / "editions"
-    return sorted(p.name for p in editions.iterdir()) if editions.exists() else []
 
 
 @pytest.fixture(scope="module")
 def edition(tmp_path_factory) -> Path:
-    """One complete edition with PDFs and charts, shared by the read-only tests (PDFs take ~0.5 s a page)."""
+    """One complete edition with PDFs and charts, shared by the read-only tests."""
     publication_dir = tmp_path_factory.mktemp("publication")
-    return write_edition(
-        publication_dir, _content(with_chart=True), edition_id="20261126T041800", generated_at=GENERATED_AT
-    )
+    return write_edition(publication_dir, _content(), edition_id="20261126T041800", generated_at=GENERATED_AT)
 
 
-def test_new_edition_id():
-    assert new_edition_id(GENERATED_AT) == "20261126T041800"
-
-
-def test_layout_and_manifest(edition: Path):
-    assert edition.name == "20261126T041800"
-    assert edition.parent.name == "editions"
-    assert edition.stat().st_mode & 0o755 == 0o755  # readable by a web server, unlike mkdtemp's default
-    files = _files(edition)
+def test_the_edition_holds_pages_open_data_and_a_manifest_that_lists_them(edition: Path):
+    files = sorted(p.relative_to(edition).as_posix() for p in edition.rglob("*") if p.is_file())
     assert files == [
-        "donnees/fiche_aide-a-domicile_offres.csv",
-        "donnees/fiche_comptabilite_offres.csv",
+        "datapackage.json",
+        "donnees/dictionnaire.html",
+        "donnees/fiche_offres_mensuel.csv",
+        "donnees/fiches_metiers.csv",
         "donnees/portrait_chiffres_cles.csv",
-        "donnees/portrait_departements.csv",
         "fiches/aide-a-domicile.html",
         "fiches/aide-a-domicile.pdf",
         "fiches/comptabilite.html",
         "fiches/comptabilite.pdf",
         "index.html",
         "manifest.json",
+        "observatoire.xlsx",
         "portrait-cohesion-sociale.html",
         "portrait-cohesion-sociale.pdf",
     ]
     manifest = json.loads((edition / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["edition"] == "20261126T041800"
     assert manifest["generated_at"] == "2026-11-26T04:18:00+01:00"
-    assert datetime.fromisoformat(manifest["generated_at"]) == GENERATED_AT
-    assert manifest["code_version"] == "0.1.0+abc1234"
-    assert manifest["inputs"] == [{"path": "francetravail/offres.jsonl", "sha256": "ab" * 32, "rows": 99279}]
-    assert manifest["checks"][0] == {
-        "asset": "marts/offres",
-        "name": "not_null_id",
-        "passed": True,
-        "blocking": True,
+    assert manifest["outputs"] == files
+    assert manifest["inputs"][0]["path"] == "francetravail/offres.jsonl"  # relative to its folder
+    # 2023's contracts are secret: nb_contrats, evolution and age_median are hidden there
+    assert manifest["secret_statistique"]["cellules_masquees"] == {
+        "fiche_offres_mensuel": 0,
+        "fiches_metiers": 0,
+        "portrait_chiffres_cles": 3,
     }
-    assert manifest["outputs"] == [f for f in files if f != "manifest.json"]
-    # No temporary folder is left next to the edition.
-    assert _leftovers(edition.parent.parent) == ["20261126T041800"]
+    assert manifest["secret_statistique"]["seuils"]["min_people"] == 5
 
 
-def test_csv_round_trip(edition: Path):
-    with (edition / "donnees/portrait_chiffres_cles.csv").open(encoding="utf-8", newline="") as f:
-        rows = list(csv.reader(f))
-    assert rows == [
-        ["annee", "offres", "part_cdi", "duree_moyenne_mois", "date_extraction"],
-        ["2024", "48276", "0.764", "7.25", "2025-01-15"],
-        ["2025", "51003", "0.5", "", "2026-01-15"],
+def test_csv_bytes_are_raw_values_with_fixed_precision_and_no_formula(edition: Path):
+    text = (edition / "donnees/portrait_chiffres_cles.csv").read_text(encoding="utf-8")
+    assert text.splitlines() == [
+        "annee,nb_salaries,part_femmes,nb_contrats,evolution,age_median,statut_adherents,statut_contrats",
+        "2022,48276,0.7601,120,,38.00,publie,publie",
+        "2023,48955,0.7640,,,,publie,secret",
     ]
-    with (edition / "donnees/fiche_aide-a-domicile_offres.csv").open(encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
-    assert rows[2] == {"type_contrat": "Intérim", "offres": "3", "taux_eligible": ""}
-    assert (edition / "donnees/portrait_departements.csv").read_bytes().startswith(b"departement,contrats\n")
+    rows = list(csv.DictReader((edition / "donnees/fiche_offres_mensuel.csv").open(encoding="utf-8")))
+    assert rows[0]["mois"] == "2025-01-01"
+    assert rows[0]["intitule_exemple"] == '\'=HYPERLINK("x")'
+    assert rows[2]["intitule_exemple"] == "'-20 % sur les frais"
+    # the same tables give the same bytes
+    assert csv_text(_tables()["portrait_chiffres_cles"]) == text
 
 
-def test_html_shows_french_figures_and_csv_links(edition: Path):
+def test_neutralise_only_what_a_spreadsheet_would_run():
+    assert [neutralise(t) for t in ("=1+1", "+33 6", "-x", "@SUM", "Aide", "")] == [
+        "'=1+1",
+        "'+33 6",
+        "'-x",
+        "'@SUM",
+        "Aide",
+        "",
+    ]
+
+
+def test_the_datapackage_describes_every_csv_and_frictionless_validates_them(edition: Path):
+    from frictionless import validate
+
+    package = json.loads((edition / "datapackage.json").read_text(encoding="utf-8"))
+    resource = next(r for r in package["resources"] if r["path"] == "donnees/portrait_chiffres_cles.csv")
+    fields = {f["name"]: f for f in resource["schema"]["fields"]}
+    assert fields["part_femmes"]["type"] == "number" and fields["part_femmes"]["title"] == "Part de femmes"
+    assert fields["statut_contrats"]["constraints"]["enum"] == ["publie", "secret"]
+    assert fields["nb_contrats"]["masked_by"] == ["statut_contrats"]
+    assert resource["schema"]["primaryKey"] == ["annee"] and resource["schema"]["missingValues"] == [""]
+    report = validate(str(edition / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+
+
+def test_the_workbook_has_every_table_with_text_as_text(edition: Path):
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(edition / "observatoire.xlsx")
+    assert workbook.sheetnames == [
+        "sommaire",
+        "fiche_offres_mensuel",
+        "fiches_metiers",
+        "portrait_chiffres_cles",
+    ]
+    sheet = workbook["fiche_offres_mensuel"]
+    assert [c.value for c in sheet[1]] == ["Fiche", "Mois", "Offres", "Intitulé"]
+    assert sheet["D3"].value == '\'=HYPERLINK("x")' and sheet["D3"].data_type == "s"
+    chiffres = workbook["portrait_chiffres_cles"]
+    assert chiffres["D4"].value is None  # a secret value stays empty
+    assert chiffres["H4"].value == "secret"
+
+
+def test_pages_show_french_figures_and_s_for_secret_cells(edition: Path):
     portrait = (edition / "portrait-cohesion-sociale.html").read_text(encoding="utf-8")
     assert '<html lang="fr">' in portrait
-    assert "<caption>Offres d&#39;emploi par année</caption>" in portrait
-    assert '<th scope="col" class="num">Offres</th>' in portrait
-    assert f">48{NNBSP}276<" in portrait  # thousands separated
-    assert f">76{NBSP}%<" in portrait  # share column (part_) shown as a percentage
-    assert f">50{NBSP}%<" in portrait  # Decimal share
-    assert ">7,3<" in portrait  # decimal comma
-    assert ">2024<" in portrait  # a year keeps its digits together
-    assert ">15/01/2025<" in portrait
-    assert ">—<" in portrait and "secret statistique" in portrait
-    assert portrait.count("Télécharger les données (CSV)") == 2
-    assert 'href="donnees/portrait_chiffres_cles.csv"' in portrait
+    assert f">48{NNBSP}276<" in portrait and f">76{NBSP}%<" in portrait and ">38,0<" in portrait
+    assert '<abbr title="secret statistique">s</abbr>' in portrait
+    assert "Secret statistique" in portrait and "moins de 5 personnes" in portrait
+    assert "statut_contrats" not in portrait.split("<main", 1)[1].split("Secret statistique")[0]
     assert "<svg" in portrait  # the chart is inline
     fiche = (edition / "fiches/aide-a-domicile.html").read_text(encoding="utf-8")
-    assert 'href="../donnees/fiche_aide-a-domicile_offres.csv"' in fiche
-    assert 'href="../index.html"' in fiche
-    assert f">8{NNBSP}120<" in fiche and f">100{NBSP}%<" in fiche and f">31{NBSP}%<" in fiche
-    compta = (edition / "fiches/comptabilite.html").read_text(encoding="utf-8")
-    assert ">janvier 2025<" in compta and ">février 2025<" in compta  # a "mois" column shows months
+    assert ">janvier 2025<" in fiche and f">8{NNBSP}120<" in fiche
+    assert ">312<" not in fiche  # another fiche's rows stay on its page
+    assert 'href="../donnees/fiche_offres_mensuel.csv"' in fiche
     for page in (portrait, fiche, (edition / "index.html").read_text(encoding="utf-8")):
         # Nothing is fetched from anywhere: no external stylesheet, script, font or image.
-        assert "http://" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "").replace(
-            'xmlns:xlink="http://www.w3.org/1999/xlink"', ""
-        )
         assert "https://" not in page and "<script" not in page and "<link" not in page
 
 
-def test_index_links_to_everything(edition: Path):
-    index = (edition / "index.html").read_text(encoding="utf-8")
-    for rel in _files(edition):
-        if rel != "index.html":
-            assert f'href="{rel}"' in index, rel
-    assert "20261126T041800" in index
-    assert "26 novembre 2026 à 04:18 (UTC+01:00)" in index
-    assert "1 contrôle exécuté, réussi." in index
+def test_the_dictionary_defines_every_column(edition: Path):
+    dictionary = (edition / "donnees/dictionnaire.html").read_text(encoding="utf-8")
+    for table in _tables().values():
+        for column in table.spec.columns:
+            assert f"<code>{column.name}</code>" in dictionary
+    assert "Définition de Part de femmes." in dictionary
 
 
-def test_index_lists_failed_checks(tmp_path: Path):
-    content = dataclasses.replace(
-        _content(),
-        checks=[
-            {"asset": "marts/offres", "name": "not_null_id", "passed": True, "blocking": True},
-            {"asset": "marts/contrats", "name": "age_plausible", "passed": False, "blocking": False},
-        ],
-    )
-    edition = write_edition(
-        tmp_path, content, edition_id="20260101T000000", generated_at=GENERATED_AT, pdf=False
-    )
-    index = (edition / "index.html").read_text(encoding="utf-8")
-    assert "2 contrôles exécutés,\n    dont 1 en échec" in index
-    assert "<code>marts/contrats</code> : age_plausible (non bloquant)" in index
-    assert "PDF" not in index.split("<main", 1)[1].split("Données ouvertes")[0]  # pdf=False: no PDF link
-    assert not list(edition.rglob("*.pdf"))
-
-
-def test_pdf_has_the_page_title(edition: Path):
-    pdf = edition / "portrait-cohesion-sociale.pdf"
-    assert pdf.read_bytes().startswith(b"%PDF")
-    assert (edition / "fiches/comptabilite.pdf").read_bytes().startswith(b"%PDF")
-    if not shutil.which("pdftotext"):
-        pytest.skip("pdftotext (poppler-utils) is not installed: PDF text not checked")
-    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="pdftotext is installed by .ci/run")
+def test_pdf_text_has_the_title_and_the_figures(edition: Path):
+    text = subprocess.run(
+        ["pdftotext", str(edition / "portrait-cohesion-sociale.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert "Portrait du secteur de la Cohésion sociale" in text
     assert f"48{NNBSP}276" in text or "48 276" in text
-    fiche = subprocess.run(
-        ["pdftotext", str(edition / "fiches/aide-a-domicile.pdf"), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    assert "Fiche métier : Aide à domicile" in fiche
-    assert "donnees/fiche_aide-a-domicile_offres.csv" in fiche
+    assert "Secret statistique" in text
 
 
-def _chromium(args: list[str], profile: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [
-            str(CHROMIUM),
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={profile}",
-            *args,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
+def test_a_failure_while_writing_leaves_no_edition(tmp_path: Path):
+    broken = _tables()
+    broken["portrait_chiffres_cles"] = PublishedTable(
+        CHIFFRES, [(2022, float("inf"), 0.5, 1, None, None, "publie", "publie")]
     )
-
-
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is absent (apt-get install chromium)")
-def test_index_in_headless_chromium(edition: Path, tmp_path: Path):
-    url = (edition / "index.html").as_uri()
-    dom = _chromium(["--dump-dom", url], tmp_path / "profile").stdout
-    assert "<title>Portrait du secteur de la Cohésion sociale" in dom
-    assert '<a href="fiches/aide-a-domicile.html">Aide à domicile</a>' in dom
-    assert '<a href="fiches/comptabilite.html">Comptabilité</a>' in dom
-    assert "20261126T041800" in dom
-    fiche = _chromium(
-        ["--dump-dom", (edition / "fiches/aide-a-domicile.html").as_uri()], tmp_path / "profile"
-    ).stdout
-    assert f"12{NNBSP}345" in fiche  # a key figure card
-    assert f"8{NNBSP}120" in fiche
-    assert "Télécharger les données (CSV)" in fiche
-    shot = tmp_path / "portrait.png"
-    _chromium(
-        [
-            "--window-size=1100,1600",
-            "--hide-scrollbars",
-            f"--screenshot={shot}",
-            (edition / "portrait-cohesion-sociale.html").as_uri(),
-        ],
-        tmp_path / "profile",
-    )
-    assert shot.read_bytes().startswith(b"\x89PNG") and shot.stat().st_size > 10_000
-
-
-def test_failure_midway_leaves_nothing(tmp_path: Path, monkeypatch):
-    publication_dir = tmp_path / "publication"
-    first = write_edition(
-        publication_dir, _content(), edition_id="20260101T000000", generated_at=GENERATED_AT, pdf=False
-    )
-    switch_latest(publication_dir, first.name)
-
-    # A value the CSV writer refuses: the error names the file, the line and the field.
-    broken = _content(fiche_rows=[("CDI", 8120, 1.0), ("CDD", {"oops": 1}, 0.5)])
-    with pytest.raises(PublicationError, match=r"fiche_aide-a-domicile_offres\.csv, line 3, field 'offres'"):
-        write_edition(
-            publication_dir, broken, edition_id="20260102T000000", generated_at=GENERATED_AT, pdf=False
-        )
-    assert _leftovers(publication_dir) == ["20260101T000000"]
-
-    # The PDF step fails after the CSV and the first pages were written.
-    calls = []
-
-    def failing_pdf(html, base_url, target):
-        calls.append(target)
-        if len(calls) == 2:
-            raise RuntimeError("pango crashed")
-        Path(target).write_bytes(b"%PDF-fake")
-
-    monkeypatch.setattr(pub, "render_pdf", failing_pdf)
-    with pytest.raises(RuntimeError, match="pango crashed"):
-        write_edition(publication_dir, _content(), edition_id="20260102T000000", generated_at=GENERATED_AT)
-    assert len(calls) == 2
-    assert _leftovers(publication_dir) == ["20260101T000000"]
-    assert current_latest(publication_dir) == "20260101T000000"
-    assert (publication_dir / "latest" / "index.html").is_file()
-
-
-def test_refusals(tmp_path: Path):
-    publication_dir = tmp_path / "publication"
-    write_edition(
-        publication_dir, _content(), edition_id="20260101T000000", generated_at=GENERATED_AT, pdf=False
-    )
-    with pytest.raises(PublicationError, match="already exists"):
-        write_edition(
-            publication_dir, _content(), edition_id="20260101T000000", generated_at=GENERATED_AT, pdf=False
-        )
-    with pytest.raises(PublicationError, match="time zone"):
-        write_edition(
-            publication_dir,
-            _content(),
-            edition_id="20260103T000000",
-            generated_at=datetime(2026, 1, 3),
-            pdf=False,
-        )
-    with pytest.raises(PublicationError, match="YYYYMMDDTHHMMSS"):
-        write_edition(publication_dir, _content(), edition_id="../evil", generated_at=GENERATED_AT, pdf=False)
-    short_row = _content(fiche_rows=[("CDI", 8120)])
     with pytest.raises(
-        PublicationError, match=r"fiche_aide-a-domicile_offres\.csv, line 2: 2 values for 3 columns"
+        ValueError, match=r"portrait_chiffres_cles.csv, line 2, field 'nb_salaries': infinite"
     ):
         write_edition(
-            publication_dir, short_row, edition_id="20260104T000000", generated_at=GENERATED_AT, pdf=False
+            tmp_path, _content(broken), edition_id="20260101T000000", generated_at=GENERATED_AT, pdf=False
         )
-    with pytest.raises(PublicationError, match="not complete or does not exist"):
-        switch_latest(publication_dir, "20991231T000000")
-    assert _leftovers(publication_dir) == ["20260101T000000"]
-    assert current_latest(publication_dir) is None
+    assert editions.scan(tmp_path).editions == []
+    assert not [p for p in (tmp_path / "editions").iterdir() if not p.name.startswith(".")]
 
 
-def test_switch_latest_is_atomic_and_keeps_older_editions(tmp_path: Path, monkeypatch):
-    publication_dir = tmp_path / "publication"
-    assert current_latest(publication_dir) is None
-    first = write_edition(
-        publication_dir, _content(), edition_id="20260101T000000", generated_at=GENERATED_AT, pdf=False
-    )
-    assert not (publication_dir / "latest").exists()  # write_edition never touches latest
-    switch_latest(publication_dir, first.name)
-    latest = publication_dir / "latest"
-    assert latest.is_symlink() and str(latest.readlink()) == "editions/20260101T000000"  # relative
-    assert current_latest(publication_dir) == "20260101T000000"
-    first_files = {p: (first / p).read_bytes() for p in _files(first)}
-
-    second = write_edition(
-        publication_dir, _content(), edition_id="20260102T000000", generated_at=GENERATED_AT, pdf=False
-    )
-    assert current_latest(publication_dir) == "20260101T000000"
-
-    # The switch is one rename over the old link: latest is never missing, never half-pointed.
-    seen = []
-    real_replace = pub.os.replace
-
-    def spying_replace(src, dst):
-        seen.append((Path(src).is_symlink(), current_latest(publication_dir)))
-        real_replace(src, dst)
-
-    monkeypatch.setattr(pub.os, "replace", spying_replace)
-    switch_latest(publication_dir, second.name)
-    assert seen == [(True, "20260101T000000")]
-    assert current_latest(publication_dir) == "20260102T000000"
-    assert json.loads((latest / "manifest.json").read_text())["edition"] == "20260102T000000"
-    assert sorted(p.name for p in publication_dir.iterdir()) == ["editions", "latest"]  # no temp link left
-    assert {p: (first / p).read_bytes() for p in _files(first)} == first_files  # first edition intact
-
-
-def test_latest_survives_a_moved_publication_dir(tmp_path: Path):
-    publication_dir = tmp_path / "a"
-    write_edition(
-        publication_dir, _content(), edition_id="20260101T000000", generated_at=GENERATED_AT, pdf=False
-    )
-    switch_latest(publication_dir, "20260101T000000")
-    moved = publication_dir.rename(tmp_path / "b")
-    assert (moved / "latest" / "index.html").is_file()  # the link is relative
-
-
-def test_number_formatting_rules():
-    assert pub.format_cell(48276, "offres") == f"48{NNBSP}276"
-    assert pub.format_cell(-1234567, "solde") == f"−1{NNBSP}234{NNBSP}567"
-    assert pub.format_cell(0.764, "part_cdi") == f"76{NBSP}%"
-    assert pub.format_cell(0.001, "taux_x") == f"<{NBSP}1{NBSP}%"
-    assert pub.format_cell(0.0, "taux_x") == f"0{NBSP}%"
-    assert pub.format_cell(1234.56, "salaire_moyen") == f"1{NNBSP}234,6"
-    assert pub.format_cell(2025, "annee") == "2025"
-    assert pub.format_cell(None, "offres") == "—"
-    assert pub.format_cell(True, "alternance") == "oui"
-    assert pub.format_cell(date(2025, 2, 1), "mois") == "février 2025"
-    assert pub.format_cell(date(2025, 2, 1), "date_debut") == "01/02/2025"
-    assert pub.csv_value(1e-7, table="t", row=0, column="c") == "0.0000001"
-    assert pub.csv_value(3.0, table="t", row=0, column="c") == "3"
-    assert pub.csv_value(Decimal("12.50"), table="t", row=0, column="c") == "12.50"
+def test_a_naive_generation_time_is_refused(tmp_path: Path):
+    with pytest.raises(PublicationError, match="time zone"):
+        write_edition(tmp_path, _content(), edition_id="20260101T000000", generated_at=datetime(2026, 1, 1))

@@ -22,12 +22,12 @@ from orchestration.lib.quality import (
 EXPECTATIONS_DIR = Path(__file__).resolve().parents[1] / "expectations"
 
 MARTS = [
-    "fiche_metier_mensuel",
+    "fiche_offres_mensuel",
     "portrait_chiffres_cles",
     "portrait_contrats_par_age",
     "portrait_contrats_par_branche",
     "portrait_contrats_par_niveau",
-    "portrait_top_certifications",
+    "portrait_contrats_par_certification",
 ]
 
 FICHES = [
@@ -89,18 +89,20 @@ from range(2021, 2026) as t(y),
     (values ('infra-bac', 30), ('bac', 40), ('bac+2', 25), ('bac+3 et plus', 20), ('inconnu', 5))
         as a(niveau_entree_groupe, n);
 
-create table marts.portrait_top_certifications as
+create table marts.portrait_contrats_par_certification as
 select
     y as annee,
     'RNCP' || (34000 + r) as code_certification,
     'Certification ' || r as intitule_certification,
     'K1201, K1205' as codes_rome,
+    '44028' as formacode,
     'Social' as domaine_formacode,
     (20 - r)::bigint as nb_contrats,
+    (20 - r) / 155 as part_contrats,
     r::bigint as rang
 from range(2021, 2026) as t(y), range(1, 11) as u(r);
 
-create table marts.fiche_metier_mensuel as
+create table marts.fiche_offres_mensuel as
 with
 fiches as (select unnest({FICHES!r}) as fiche_id),
 months as (select range::date as mois from range(date '2024-01-01', date '2026-01-01', interval 1 month)),
@@ -118,18 +120,35 @@ select
     libelle_territoire,
     mois,
     10::bigint as nb_offres,
-    12::hugeint as nb_postes,
+    6::bigint as nb_offres_secteur,
+    12::bigint as nb_postes,
+    5::bigint as nb_offres_cdi,
     0.5 as part_cdi,
+    4::bigint as nb_offres_cdd,
+    2::bigint as nb_offres_cdd_6_mois_plus,
+    0.2 as part_cdd_6_mois_plus,
+    1::bigint as nb_offres_interim,
+    0.1 as part_interim,
+    0::bigint as nb_offres_saisonnier,
+    0::bigint as nb_offres_autres_contrats,
+    7::bigint as nb_offres_temps_plein,
     0.7 as part_temps_plein,
+    3::bigint as nb_offres_temps_partiel,
+    0.3 as part_temps_partiel,
+    1::bigint as nb_offres_alternance,
+    0.1 as part_alternance,
+    4::bigint as nb_offres_experience_exigee,
+    0.4 as part_experience_exigee,
+    8::bigint as nb_offres_salaire_renseigne,
+    1950.0 as salaire_mensuel_median,
     6::bigint as nb_offres_eligibles_1e1f,
-    2::bigint as nb_offres_eligibilite_inconnue,
-    1::bigint as nb_contrats_pro,
-    case when niveau_territoire <> 'zone_emploi' then 3::bigint end as nb_organismes_agrees
+    7::bigint as nb_postes_eligibles_1e1f,
+    2::bigint as nb_offres_eligibilite_inconnue
 from fiches, months, territories
 union all
 -- a few offers whose commune is unknown to the referential: healthy, well under 2 % of rows
 select 'comptabilite', 'Fiche comptabilite', 'zone_emploi', 'inconnu', null, date '2024-03-01',
-    1, 1, 1.0, 1.0, 1, 0, 0, null;
+    1, 1, 1, 1, 1.0, 0, 0, 0.0, 0, 0.0, 0, 0, 1, 1.0, 0, 0.0, 0, 0.0, 0, 0.0, 1, 2000.0, 1, 1, 0;
 """
 
 
@@ -248,55 +267,47 @@ DEFECTS = [
         id="par_niveau-share-as-percentage",
     ),
     pytest.param(
-        "portrait_top_certifications",
-        "update marts.portrait_top_certifications set rang = rang + 1 where annee = 2025",
+        "portrait_contrats_par_certification",
+        "update marts.portrait_contrats_par_certification set part_contrats = part_contrats * 100",
         "expect_column_values_to_be_between",
-        "rang",
-        "1 of 50 rows outside [1, 10]",
-        id="top_certifications-top-eleven",
+        "part_contrats",
+        "outside [0, 1]",
+        id="par_certification-share-as-percentage",
     ),
     pytest.param(
-        "portrait_top_certifications",
-        "update marts.portrait_top_certifications set code_certification = replace(code_certification, 'RNCP', '')",
-        "expect_column_values_to_match_regex",
-        "code_certification",
-        "50 of 50 rows not matching",
-        id="top_certifications-code-without-prefix",
-    ),
-    pytest.param(
-        "fiche_metier_mensuel",
-        "update marts.fiche_metier_mensuel set code_territoire = 'inconnu', libelle_territoire = null"
+        "fiche_offres_mensuel",
+        "update marts.fiche_offres_mensuel set code_territoire = 'inconnu', libelle_territoire = null"
         " where niveau_territoire = 'zone_emploi' and code_territoire = '5208' and fiche_id in"
         " ('aide-a-domicile', 'action-sociale', 'animation-socioculturelle', 'insertion-professionnelle')",
         "expect_column_values_to_not_be_in_set",
         "code_territoire",
         "97 of 3,697 rows in ['inconnu'] (e.g. 'inconnu'); 2.6 % where at most 2 % is allowed",
-        id="fiche_metier-outdated-commune-referential",
+        id="fiche_offres-outdated-commune-referential",
     ),
     pytest.param(
-        "fiche_metier_mensuel",
-        "update marts.fiche_metier_mensuel set nb_offres_eligibilite_inconnue = 5"
+        "fiche_offres_mensuel",
+        "update marts.fiche_offres_mensuel set nb_offres_eligibilite_inconnue = 5"
         " where fiche_id = 'gardien-immeuble' and mois = date '2025-06-01'",
         "expect_table_row_count_to_equal",
         None,
         "14 rows where nb_offres_eligibles_1e1f + nb_offres_eligibilite_inconnue > nb_offres",
-        id="fiche_metier-offer-counted-eligible-and-unknown",
+        id="fiche_offres-offer-counted-eligible-and-unknown",
     ),
     pytest.param(
-        "fiche_metier_mensuel",
-        "update marts.fiche_metier_mensuel set fiche_id = 'autre' where fiche_id = 'comptabilite'",
+        "fiche_offres_mensuel",
+        "update marts.fiche_offres_mensuel set fiche_id = 'autre' where fiche_id = 'comptabilite'",
         "expect_column_values_to_be_in_set",
         "fiche_id",
         "'autre'",
-        id="fiche_metier-unmapped-rome-leaks",
+        id="fiche_offres-unmapped-rome-leaks",
     ),
     pytest.param(
-        "fiche_metier_mensuel",
-        "update marts.fiche_metier_mensuel set mois = mois + interval 14 day where fiche_id = 'action-sociale'",
+        "fiche_offres_mensuel",
+        "update marts.fiche_offres_mensuel set mois = mois + interval 14 day where fiche_id = 'action-sociale'",
         "expect_table_row_count_to_equal",
         None,
         "where mois.dt.day != 1",
-        id="fiche_metier-month-not-truncated",
+        id="fiche_offres-month-not-truncated",
     ),
 ]
 
@@ -347,10 +358,10 @@ def test_warehouse_is_opened_read_only_and_left_untouched(healthy_warehouse, tmp
     other = duckdb.connect(str(healthy_warehouse), read_only=True)
     try:
         outcome = validate_table(
-            healthy_warehouse, "fiche_metier_mensuel", "fiche_metier_mensuel", EXPECTATIONS_DIR
+            healthy_warehouse, "fiche_offres_mensuel", "fiche_offres_mensuel", EXPECTATIONS_DIR
         )
         assert outcome.success
-        assert other.execute("select count(*) from marts.fiche_metier_mensuel").fetchall()[0][0] > 3000
+        assert other.execute("select count(*) from marts.fiche_offres_mensuel").fetchall()[0][0] > 3000
     finally:
         other.close()
     assert (sha256(healthy_warehouse), healthy_warehouse.stat().st_mtime_ns) == before
@@ -470,16 +481,77 @@ def test_invalid_json_names_line_and_column(tmp_path):
 
 
 def test_one_validation_is_fast_once_gx_is_imported(tmp_path):
-    # a production-sized fiche_metier_mensuel: 11 fiches × 24 months × 14 territories × 30 copies ≈ 110,000 rows
+    # a production-sized fiche_offres_mensuel: 11 fiches × 24 months × 14 territories × 30 copies ≈ 110,000 rows
     warehouse = make_warehouse(
         tmp_path / "warehouse.duckdb",
         "create table marts.big as select f.* replace (mois + interval (2 * i) year as mois)"
-        " from marts.fiche_metier_mensuel as f, range(30) as t(i)",
+        " from marts.fiche_offres_mensuel as f, range(30) as t(i)",
     )
     validate_table(warehouse, "portrait_chiffres_cles", "portrait_chiffres_cles", EXPECTATIONS_DIR)  # warm
     started = time.perf_counter()
-    outcome = validate_table(warehouse, "big", "fiche_metier_mensuel", EXPECTATIONS_DIR)
+    outcome = validate_table(warehouse, "big", "fiche_offres_mensuel", EXPECTATIONS_DIR)
     elapsed = time.perf_counter() - started
     print(f"validate_table on {outcome.evaluated} expectations, ~111,000 rows: {elapsed:.2f} s")
     assert outcome.success, outcome.summary()
     assert elapsed < 5  # target < 2 s; generous bound for a loaded CI machine
+
+
+# ------------------------------------------------------------------ suites of the publication models
+
+
+def _published_age_table(*rows):
+    import pandas as pd
+
+    columns = ["annee", "tranche_age", "nb_contrats", "part_contrats", "statut_contrats", "statut_total"]
+    return pd.DataFrame(list(rows), columns=columns)
+
+
+@pytest.fixture(scope="module")
+def age_suite():
+    from orchestration.lib.publication_spec import load_spec
+    from orchestration.lib.quality import build_suite, publication_suite_config
+
+    spec = load_spec(Path(__file__).resolve().parents[1] / "dbt_project" / "target" / "manifest.json")
+    return build_suite(publication_suite_config(spec.table("portrait_contrats_par_age"), 5, 3))
+
+
+def test_a_published_table_that_keeps_the_secret_passes_its_suite(age_suite):
+    from orchestration.lib.quality import validate_dataframe
+
+    healthy = _published_age_table(
+        (2022, "moins de 26 ans", 28, 0.23, "publie", "publie"),
+        (2022, "46-50 ans", None, None, "secret", "publie"),
+        (2022, "51-55 ans", None, None, "secret", "publie"),
+        (2022, "inconnu", 0, 0.0, "publie", "publie"),
+    )
+    outcome = validate_dataframe(healthy, age_suite)
+    assert outcome.success, outcome.summary()
+
+
+@pytest.mark.parametrize(
+    ("row", "expectation", "column"),
+    [
+        (
+            (2022, "51-55 ans", 2, 2 / 120, "publie", "publie"),
+            "expect_column_values_to_not_be_in_set",
+            "nb_contrats",
+        ),
+        ((2022, "51-55 ans", 7, 7 / 120, "secret", "publie"), "expect_table_row_count_to_equal", None),
+        (
+            (2022, "51-55 ans", None, None, "secret_primaire", "publie"),
+            "expect_column_values_to_be_in_set",
+            "statut_contrats",
+        ),
+    ],
+    ids=["small-count-published", "hidden-value-left-in", "status-tells-primary"],
+)
+def test_a_published_table_that_breaks_the_secret_fails_its_suite(age_suite, row, expectation, column):
+    from orchestration.lib.quality import validate_dataframe
+
+    outcome = validate_dataframe(
+        _published_age_table((2022, "moins de 26 ans", 28, 0.23, "publie", "publie"), row), age_suite
+    )
+    assert not outcome.success
+    assert any(f.expectation == expectation and f.column == column and f.why for f in outcome.failed), (
+        outcome.summary()
+    )

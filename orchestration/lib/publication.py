@@ -5,14 +5,14 @@ Layout (see DESIGN.md, "Publication layout"):
     <publication_dir>/editions/<YYYYMMDDTHHMMSS>/
         index.html, portrait-cohesion-sociale.html (+ .pdf), fiches/<fiche-id>.html (+ .pdf),
         donnees/<table>.csv, donnees/dictionnaire.html, datapackage.json, observatoire.xlsx, manifest.json
-    <publication_dir>/latest -> editions/<id>
+    <publication_dir>/latest -> editions/<id>, editions/index.html (see editions.py)
 
 Every figure comes from a publication model (``open_data.read_publication``) with its spec: this module
 formats and places them, and computes nothing. A value the secret statistique hides is shown as "s".
 
-An edition is written in ``editions/.tmp-<id>-<random>`` and renamed when complete, so a reader never
-sees a half-written edition; ``latest`` is switched separately (after the blocking checks passed) by
-replacing a symlink, which is atomic on POSIX file systems.
+An edition is written in a temporary folder and renamed when complete (``editions.writing``), so a reader
+never sees a half-written edition; ``latest`` (or ``preview``, in review mode) is switched separately by
+``editions.publish``, after every blocking check passed.
 
 Pure Python: no Dagster import, no environment lookup.
 """
@@ -23,9 +23,6 @@ import json
 import math
 import os
 import re
-import secrets
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -35,22 +32,19 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from orchestration.lib import open_data
+from orchestration.lib import editions, maps, open_data
 from orchestration.lib.open_data import PublishedTable
 from orchestration.lib.publication_spec import ColumnSpec
 
 PORTRAIT_PAGE = "portrait-cohesion-sociale"
 DATA_DIR = "donnees"
 FICHES_DIR = "fiches"
-MANIFEST = "manifest.json"
-EDITIONS_DIR = "editions"
-LATEST = "latest"
+MANIFEST = editions.MANIFEST
 
 DICTIONARY = "dictionnaire.html"
 DATAPACKAGE = open_data.DATAPACKAGE
 WORKBOOK = open_data.WORKBOOK
 
-EDITION_ID_RE = re.compile(r"^\d{8}T\d{6}$")
 _FICHE_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 # French typography: narrow no-break space between thousands, no-break space before "%".
@@ -235,12 +229,44 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def render_map(table: PublishedTable, *, id_prefix: str) -> str | None:
+    """The map of the région's départements for a table whose spec asks for one (``chart.kind: map``): the
+    latest year's ``chart.value`` by département, a secret value drawn as such."""
+    chart = table.spec.chart or {}
+    records = table.records()
+    latest = None
+    if chart.get("latest_year") and records and "annee" in table.spec.column_names:
+        latest = max(r["annee"] for r in records)
+        records = [r for r in records if r["annee"] == latest]
+    if "code_departement" in table.spec.column_names:
+        by_dep = {r["code_departement"]: r for r in records}
+    else:
+        by_dep = {r["code_territoire"]: r for r in records if r.get("niveau_territoire") == "departement"}
+    known = {d.code for d in maps.load_basemap().departements}
+    by_dep = {code: r for code, r in by_dep.items() if code in known}
+    if not by_dep:
+        return None
+    column = table.spec.column(chart["value"])
+    when = f", {latest}" if latest else ""
+    return maps.render_departements_map(
+        {code: r[column.name] for code, r in by_dep.items()},
+        secret={code for code, r in by_dep.items() if table.hidden(r, column)},
+        title=f"{column.label} par département{when}",
+        unit=f"{column.label}{when}",
+        source=table.spec.source,
+        format_value=lambda v: format_value(v, column.format),
+        id_prefix=id_prefix,
+    )
+
+
 def render_chart_svg(
     table: PublishedTable, *, id_prefix: str, width: int = 520, height: int = 240
 ) -> str | None:
-    """Inline SVG of a table's bar or line chart (spec ``chart``); element ids are prefixed so several charts
-    fit in one page. None when the spec draws no such chart or nothing can be drawn."""
+    """Inline SVG (or, for a map, an HTML figure) of a table's chart (spec ``chart``: bar, line or map);
+    element ids are prefixed so several charts fit in one page. None when nothing can be drawn."""
     chart = table.spec.chart or {}
+    if chart.get("kind") == "map":
+        return render_map(table, id_prefix=id_prefix)
     if chart.get("kind") not in ("bar", "line"):
         return None
     import altair as alt  # heavy imports: only when a chart is drawn
@@ -412,15 +438,6 @@ def _files_under(root: Path) -> list[str]:
     return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
 
 
-def _check_edition_id(edition_id: str) -> None:
-    if not EDITION_ID_RE.match(edition_id):
-        raise PublicationError(f"edition id {edition_id!r} does not match YYYYMMDDTHHMMSS")
-
-
-def new_edition_id(now: datetime) -> str:
-    return now.strftime("%Y%m%dT%H%M%S")
-
-
 def write_edition(
     publication_dir: Path,
     content: EditionContent,
@@ -429,34 +446,16 @@ def write_edition(
     generated_at: datetime,
     pdf: bool = True,
 ) -> Path:
-    """Writes editions/<id>/ via a temp folder (editions/.tmp-<id>-<random>) renamed when complete.
+    """Writes editions/<id>/ through a temporary folder renamed when complete (``editions.writing``).
 
     Returns the final folder. Refuses if the edition already exists. Never touches ``latest``.
     """
-    _check_edition_id(edition_id)
     if generated_at.tzinfo is None or generated_at.utcoffset() is None:
         raise PublicationError("generated_at must carry a time zone (ISO 8601 with offset in the manifest)")
-    editions = Path(publication_dir) / EDITIONS_DIR
-    final = editions / edition_id
-    if final.exists() or final.is_symlink():
-        raise PublicationError(f"edition {edition_id} already exists: {final}")
     validate_content(content)
-    editions.mkdir(parents=True, exist_ok=True)
-
-    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{edition_id}-", dir=editions))
-    try:
-        tmp.chmod(0o755)  # mkdtemp makes it private; a published edition is meant to be read (web server)
-        _render_into(tmp, content, edition_id=edition_id, generated_at=generated_at, pdf=pdf)
-        for rel in _files_under(tmp):
-            _fsync(tmp / rel)
-        if final.exists():  # another writer got there while we were rendering
-            raise PublicationError(f"edition {edition_id} already exists: {final}")
-        os.rename(tmp, final)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    _fsync(editions)
-    return final
+    with editions.writing(publication_dir, edition_id) as folder:
+        _render_into(folder, content, edition_id=edition_id, generated_at=generated_at, pdf=pdf)
+    return Path(publication_dir) / editions.EDITIONS_DIR / edition_id
 
 
 def masked_cells(content: EditionContent) -> dict[str, int]:
@@ -528,46 +527,3 @@ def _render_into(root: Path, content: EditionContent, *, edition_id: str, genera
         "outputs": sorted([*_files_under(root), MANIFEST]),
     }
     _write_text(root / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2, default=str) + "\n")
-
-
-# --------------------------------------------------------------------------------------------------
-# latest
-
-
-def switch_latest(publication_dir: Path, edition_id: str) -> None:
-    """Atomically points publication_dir/latest at editions/<id> (relative symlink, then os.replace)."""
-    _check_edition_id(edition_id)
-    publication_dir = Path(publication_dir)
-    edition = publication_dir / EDITIONS_DIR / edition_id
-    if not (edition / MANIFEST).is_file():
-        raise PublicationError(f"edition {edition_id} is not complete or does not exist: {edition}")
-    latest = publication_dir / LATEST
-    if latest.exists() and not latest.is_symlink():
-        raise PublicationError(f"{latest} is not a symlink: refusing to replace it")
-    tmp_link = publication_dir / f".{LATEST}.tmp-{secrets.token_hex(4)}"
-    os.symlink(f"{EDITIONS_DIR}/{edition_id}", tmp_link, target_is_directory=True)
-    try:
-        os.replace(tmp_link, latest)
-    except BaseException:
-        tmp_link.unlink(missing_ok=True)
-        raise
-    _fsync(publication_dir)
-
-
-def current_latest(publication_dir: Path) -> str | None:
-    """The edition id ``latest`` points at, or None when there is no ``latest`` yet."""
-    latest = Path(publication_dir) / LATEST
-    if not latest.is_symlink():
-        if latest.exists():
-            raise PublicationError(f"{latest} is not a symlink")
-        return None
-    name = Path(os.readlink(latest)).name
-    return name if EDITION_ID_RE.match(name) else None
-
-
-def list_editions(publication_dir: Path) -> list[str]:
-    """Complete editions, oldest first (temporary folders are ignored)."""
-    editions = Path(publication_dir) / EDITIONS_DIR
-    if not editions.is_dir():
-        return []
-    return sorted(p.name for p in editions.iterdir() if p.is_dir() and EDITION_ID_RE.match(p.name))

@@ -14,9 +14,10 @@ from zoneinfo import ZoneInfo
 import dagster as dg
 
 from orchestration.defs.transform.project import dbt_project
+from orchestration.lib import editions
 from orchestration.lib.editorial import build_content
 from orchestration.lib.open_data import read_publication
-from orchestration.lib.publication import masked_cells, new_edition_id, switch_latest, write_edition
+from orchestration.lib.publication import masked_cells, write_edition
 from orchestration.lib.publication_spec import PUBLICATION_SCHEMA, load_spec
 from orchestration.lib.warehouse import connect
 from orchestration.settings import PROJECT_ROOT, Settings, load_settings
@@ -102,7 +103,7 @@ def loaded_inputs(con, settings: Settings) -> list[dict]:
 def edition(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     settings = load_settings()
     generated_at = datetime.now(ZoneInfo("Europe/Paris"))
-    edition_id = new_edition_id(generated_at)
+    edition_id = editions.new_edition_id(generated_at)
     with connect(settings.warehouse, read_only=True) as con:
         tables = read_publication(con, SPEC)
         inputs = loaded_inputs(con, settings)
@@ -121,14 +122,26 @@ def edition(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     folder = write_edition(
         settings.publication_dir, content, edition_id=edition_id, generated_at=generated_at
     )
-    switch_latest(settings.publication_dir, edition_id)
+    published = editions.publish(settings.publication_dir, edition_id, review_mode=settings.review_mode)
+    pruned = editions.prune(settings.publication_dir, settings.keep_editions)
     masked = masked_cells(content)
-    context.log.info(f"published edition {edition_id}: {settings.publication_dir / 'latest' / 'index.html'}")
+    if published.moved == editions.PREVIEW:
+        context.log.info(
+            f"edition {edition_id} awaits approval (review mode): launch the job approve_edition with "
+            f"edition: {edition_id}; latest stays on {published.latest or 'no edition yet'}"
+        )
+    else:
+        context.log.info(
+            f"published edition {edition_id}: {settings.publication_dir / 'latest' / 'index.html'}"
+        )
     return dg.MaterializeResult(
         metadata={
             "edition": edition_id,
             "path": dg.MetadataValue.path(str(folder)),
-            "latest": dg.MetadataValue.path(str(settings.publication_dir / "latest" / "index.html")),
+            "latest": published.latest or "none",
+            "awaiting_approval": published.preview or "none",
+            "editions_index": dg.MetadataValue.path(str(published.index)),
+            "editions_removed": ", ".join(pruned.editions) or "none",
             "fiches": len(content.fiches),
             "csv_files": len(content.tables),
             "masked_cells": sum(masked.values()),
