@@ -48,9 +48,9 @@ COMMUNES = {"44": "44109", "49": "49007", "53": "53130", "72": "72181", "85": "8
 
 
 def crafted_landing(root: Path) -> Path:
-    """A landing made to break the secret: a département with 3 contracts, a branch whose 6 contracts come
-    from one employer, 2 men among 56 contracts (a total with a single small part), and a département with
-    2 member employers (the denominator of its hiring-pressure rate)."""
+    """A landing made to break the secret: a département with 3 contracts, a branch whose contracts come from
+    one employer and one where an employer weighs 90 %, 3 men among 76 contracts (a total with a single small
+    part), and a département with 2 member employers (the denominator of its hiring-pressure rate)."""
     landing = root / "landing"
     for folder in ("uniformation", "francetravail"):
         (landing / folder).mkdir(parents=True)
@@ -79,23 +79,25 @@ def crafted_landing(root: Path) -> Path:
                 )
     contracts = [CONTRACT_HEADER]
     plan = (
-        # (département, branch, contracts, distinct employers)
-        ("44", "Mutualité", 10, 5),
-        ("44", "Aide à domicile", 10, 5),
-        ("49", "ALISFA", 6, 3),
-        ("49", "ECLAT", 6, 3),
-        ("53", "Aide à domicile", 3, 2),  # a few contracts in one département
-        ("72", "Habitat jeunes", 6, 1),  # one employer makes all of a branch's contracts
-        ("72", "Aide à domicile", 4, 2),
-        ("85", "Aide à domicile", 11, 4),
+        # (département, branch, contracts, distinct employers, one employer makes all but one per other)
+        ("44", "Mutualité", 10, 5, False),
+        ("44", "Aide à domicile", 10, 5, False),
+        ("49", "ALISFA", 6, 3, False),
+        ("49", "ECLAT", 6, 3, False),
+        ("53", "Aide à domicile", 3, 2, False),  # a few contracts in one département
+        ("72", "Habitat jeunes", 20, 3, True),  # one employer weighs 18 of 20 (dominance)
+        ("72", "Aide à domicile", 4, 2, False),
+        ("85", "Aide à domicile", 11, 4, False),
+        ("85", "Tourisme social", 6, 1, False),  # one employer makes all of a branch's contracts
     )
     number = 0
     for year in (YEAR - 1, YEAR):
-        for dep, branch, count, distinct in plan:
+        for dep, branch, count, distinct, skewed in plan:
             for i in range(count):
                 number += 1
-                employer = employers[dep][i % distinct]
-                # 2 men in the year (a single small part of the sexes), everybody else a woman
+                rank = max(0, i - (count - distinct)) if skewed else i % distinct
+                employer = employers[dep][rank]
+                # 3 men in the year (a single small part of the sexes), everybody else a woman
                 sex = "M" if year == YEAR and number % 28 == 0 else "F"
                 age_year = 1990 - (i % 25)
                 contracts.append(
@@ -298,7 +300,7 @@ def test_each_crafted_trap_is_hidden_with_what_would_give_it_back(crafted):
     assert departements["53"]["nb_contrats"] == "" and departements["53"]["statut_contrats"] == "secret"
     assert sum(r["statut_contrats"] == "secret" for r in departements.values()) >= 2
     key = next(r for r in read_csv(edition, "portrait_chiffres_cles") if r["annee"] == year)
-    assert key["nb_contrats_pro"] == "56"
+    assert key["nb_contrats_pro"] == "76"
     # 2 member employers in Mayenne: their employees and the rate they are the denominator of are hidden
     assert departements["53"]["nb_salaries"] == "" and departements["53"]["nb_adherents"] == ""
     pressure = next(
@@ -308,13 +310,14 @@ def test_each_crafted_trap_is_hidden_with_what_would_give_it_back(crafted):
     )
     assert pressure["nb_salaries_secteur"] == "" and pressure["offres_secteur_pour_1000_salaries"] == ""
     assert pressure["nb_offres_secteur"] != ""  # offers are public announcements: never masked
-    # 6 contracts of one employer in Habitat jeunes: hidden (dominance), and another branch with them
+    # one employer in Tourisme social, one weighing 90 % in Habitat jeunes: both hidden
     branches = {
         r["code_branche"]: r for r in read_csv(edition, "portrait_contrats_par_branche") if r["annee"] == year
     }
-    assert branches["HABITAT_JEUNES"]["nb_contrats"] == ""
-    assert sum(r["statut_contrats"] == "secret" for r in branches.values()) >= 2
-    # 2 men: hidden, and the women too (they would give the men back), the total stays
+    assert (
+        branches["HABITAT_JEUNES"]["nb_contrats"] == "" and branches["TOURISME_SOCIAL"]["nb_contrats"] == ""
+    )
+    # 3 men: hidden, and the women too (they would give the men back), the total stays
     sexes = {r["sexe"]: r for r in read_csv(edition, "portrait_contrats_par_sexe") if r["annee"] == year}
     assert sexes["homme"]["nb_contrats"] == "" and sexes["femme"]["nb_contrats"] == ""
     # the audit keeps what decided it
@@ -322,15 +325,13 @@ def test_each_crafted_trap_is_hidden_with_what_would_give_it_back(crafted):
         reasons = dict(
             con.execute(
                 "select cellule_id, motif_secret_primaire from audit.audit_secret__cellules "
-                "where cellule_id in (?, ?, ?)",
-                [
-                    f"contrats|annee={year}|code_branche=HABITAT_JEUNES",
-                    f"adherents|annee={year}|code_departement=53",
-                    f"contrats|annee={year}|code_departement=53",
-                ],
+                "where cellule_id like ?",
+                [f"%|annee={year}|%"],
             ).fetchall()
         )
-    assert reasons[f"contrats|annee={year}|code_branche=HABITAT_JEUNES"].startswith("un employeur pèse")
+    assert reasons[f"contrats|annee={year}|code_branche=HABITAT_JEUNES"] == "un employeur pèse 85 % ou plus"
+    assert reasons[f"contrats|annee={year}|code_branche=TOURISME_SOCIAL"] == "moins de 3 employeurs"
+    assert reasons[f"contrats|annee={year}|sexe=homme"] == "moins de 5 personnes"
     assert reasons[f"adherents|annee={year}|code_departement=53"] == "moins de 3 employeurs"
     assert reasons[f"contrats|annee={year}|code_departement=53"] == "moins de 5 personnes"
 
