@@ -165,6 +165,8 @@ def current_versions(con: duckdb.DuckDBPyConnection, source: str, path: str, sha
 
 
 def mark_replaced(con: duckdb.DuckDBPyConnection, source: str, old: Sequence[str], new: str) -> None:
+    if not old:
+        return
     con.executemany(
         "update ops.loaded_files set replaced_by = ?, replaced_at = now() where source = ? and sha256 = ?",
         [[new, source, sha] for sha in old],
