@@ -107,17 +107,6 @@ def loaded_hashes(con: duckdb.DuckDBPyConnection, source: str) -> set[str]:
     return {row[0] for row in rows}
 
 
-def new_files(con: duckdb.DuckDBPyConnection, source: str, files: Iterable[LandedFile]) -> list[LandedFile]:
-    """Files whose content was never loaded for this source; the same content twice (two names) counts once."""
-    seen = loaded_hashes(con, source)
-    fresh: list[LandedFile] = []
-    for landed in files:
-        if landed.sha256 not in seen:
-            seen.add(landed.sha256)
-            fresh.append(landed)
-    return fresh
-
-
 @dataclass(frozen=True)
 class FileLoad:
     source: str
