@@ -7,6 +7,7 @@ successive lists, a file refused as a whole)."""
 
 import csv
 import io
+import shutil
 from datetime import UTC, datetime
 
 import dagster as dg
@@ -66,11 +67,25 @@ def contrats_xlsx(path) -> None:
     workbook.save(path)
 
 
+@pytest.fixture(scope="module")
+def referentials_loaded(tmp_path_factory):
+    """A warehouse with the referentials the loaders read (raw.ref_branches), loaded once for the module."""
+    root = tmp_path_factory.mktemp("referentials")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("OBS_DATA_DIR", str(root))
+        mp.setenv("OBS_WAREHOUSE", str(root / "warehouse.duckdb"))
+        mp.delenv("OBS_REFERENCE_DIR", raising=False)
+        assert dg.materialize([referentiels]).success
+    return root / "warehouse.duckdb"
+
+
 @pytest.fixture
-def workspace(tmp_path, monkeypatch):
+def workspace(tmp_path, monkeypatch, referentials_loaded):
     landing = tmp_path / "landing"
     for folder in ("uniformation", "agrements", "organismes"):
         (landing / folder).mkdir(parents=True)
+    (tmp_path / "data").mkdir()
+    shutil.copyfile(referentials_loaded, tmp_path / "data" / "warehouse.duckdb")
     monkeypatch.setenv("OBS_LANDING_DIR", str(landing))
     monkeypatch.setenv("OBS_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("OBS_WAREHOUSE", str(tmp_path / "data" / "warehouse.duckdb"))
@@ -99,9 +114,10 @@ def awkward(workspace):
 
 
 def materialize(assets=SPREADSHEET_ASSETS, **kwargs):
-    """The assets with their blocking reconciliation checks, as a run of refresh_all has them."""
+    """The assets with their blocking reconciliation checks, as a run of refresh_all has them (on a warehouse
+    that holds the referentials already)."""
     checks = [CHECKS[a.key.path[-1]] for a in assets]
-    return dg.materialize([referentiels, *assets, *checks], **kwargs)
+    return dg.materialize([*assets, *checks], **kwargs)
 
 
 def check_results(result) -> dict[str, tuple[bool, str | None]]:

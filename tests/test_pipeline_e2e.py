@@ -184,14 +184,16 @@ def craft_landing(landing) -> dict:
     of_lines = (
         (landing / "organismes" / "liste_publique_of_extrait.csv").read_text(encoding="utf-8").splitlines()
     )
+    in_region = [i for i, line in enumerate(of_lines) if line.split(";")[8].strip('"') == "52"][:10]
     without_siret = []
-    for line in of_lines[1:4]:
-        cells = line.split(";")
+    for i in in_region[:3]:
+        cells = of_lines[i].split(";")
         without_siret.append(cells[0].strip('"'))
         cells[4] = '""'
-        of_lines[of_lines.index(line)] = ";".join(cells)
+        of_lines[i] = ";".join(cells)
     for name in ("liste_publique_of_2026-01.csv", "liste_publique_of_2026-02.csv"):
-        (landing / "organismes" / name).write_text("\n".join(of_lines[:11]) + "\n", encoding="utf-8")
+        kept = [of_lines[0], *(of_lines[i] for i in in_region)]
+        (landing / "organismes" / name).write_text("\n".join(kept) + "\n", encoding="utf-8")
 
     header = lines[0].lstrip("\ufeff").split(";")
     (uniformation / "contrats_2026_sans_numero.csv").write_text(
