@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from datetime import UTC, datetime
 
 import dagster as dg
 
@@ -66,9 +67,11 @@ def partition_range_tags(
 
 def run(first_day: str | None = None, last_day: str | None = None) -> int:
     from orchestration.definitions import defs
+    from orchestration.lib.ingestion import refused_report
     from orchestration.settings import load_settings
 
     settings = load_settings()
+    started = datetime.now(UTC)
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
     job = defs.resolve_job_def("refresh_all")
     with instance:
@@ -78,6 +81,8 @@ def run(first_day: str | None = None, last_day: str | None = None) -> int:
             run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
             tags=partition_range_tags(defs, first_day, last_day),
         )
+    for line in refused_report(settings.warehouse, started):  # files refused as a whole do not fail the run
+        print(f"REFUSED (not loaded): {line}", file=sys.stderr)
     failures = _failures(result, _assets_of_steps(defs))
     if not result.success or failures:
         for failure in failures or ["the run failed"]:

@@ -3,7 +3,7 @@
 import dagster as dg
 
 from orchestration.defs.automation import jobs, sensors
-from orchestration.defs.ingest import agrements, francetravail, organismes, referentiels, uniformation
+from orchestration.defs.ingest import francetravail, landing, referentiels
 from orchestration.defs.publish import approval, edition
 from orchestration.defs.quality import checks, reconciliation
 from orchestration.defs.transform import assets
@@ -11,9 +11,7 @@ from orchestration.defs.transform import assets
 defs = dg.Definitions.merge(
     referentiels.defs(),
     francetravail.defs(),
-    uniformation.defs(),
-    agrements.defs(),
-    organismes.defs(),
+    landing.defs(),
     assets.defs(),
     checks.defs(),
     reconciliation.defs(),

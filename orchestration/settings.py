@@ -67,6 +67,11 @@ class Settings:
     personal_data_days: int | None = None
 
     @property
+    def referentials_dir(self) -> Path:
+        """The official referential files read: OBS_REFERENCE_DIR (newer releases), else those shipped."""
+        return self.reference_dir or OFFICIAL_REFERENCE_DIR
+
+    @property
     def api_enabled(self) -> bool:
         return bool(self.francetravail_client_id and self.francetravail_client_secret)
 

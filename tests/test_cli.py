@@ -1,5 +1,6 @@
 """`python -m orchestration run` as `make run` calls it: a bad input makes it exit non-zero and say which
-asset failed and why, in a line an analyst can act on."""
+asset failed and why, and a file refused as a whole is named in the run's summary with the reason, in
+lines an analyst can act on."""
 
 import os
 import shutil
@@ -7,29 +8,31 @@ import subprocess
 import sys
 from pathlib import Path
 
-from orchestration.settings import SAMPLE_LANDING_DIR
+from orchestration.settings import OFFICIAL_REFERENCE_DIR, SAMPLE_LANDING_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_a_file_missing_a_required_column_fails_the_run_naming_asset_column_and_file(tmp_path):
+def test_a_failed_asset_and_a_refused_file_are_named_in_the_summary(tmp_path):
     landing = tmp_path / "landing"
     for folder in ("uniformation", "agrements", "organismes"):
         shutil.copytree(SAMPLE_LANDING_DIR / folder, landing / folder)
     (landing / "francetravail").mkdir()
-    contrats = landing / "uniformation" / "contrats_2021_2025.csv"
-    lines = contrats.read_text(encoding="utf-8-sig").splitlines()
-    header = lines[0].split(";")
-    drop = header.index("date_debut")
-    contrats.write_text(
-        "\n".join(";".join(c for i, c in enumerate(line.split(";")) if i != drop) for line in lines) + "\n",
-        encoding="utf-8",
+    # an agreements file without its SIRET column: refused, the other files load
+    lines = (landing / "agrements" / "agrements_region_2025.csv").read_text(encoding="utf-8").splitlines()
+    (landing / "agrements" / "agrements_2026_sans_siret.csv").write_text(
+        "\n".join(";".join(line.split(";")[1:]) for line in lines) + "\n", encoding="utf-8"
     )
+    # a newer release of the referentials without its communes: the referentials asset fails
+    reference = tmp_path / "reference"
+    shutil.copytree(OFFICIAL_REFERENCE_DIR, reference)
+    (reference / "cog" / "v_commune_cog2026_pdl.csv").unlink()
     env = dict(
         os.environ,
         OBS_DATA_DIR=str(tmp_path / "data"),
         OBS_WAREHOUSE=str(tmp_path / "data" / "warehouse.duckdb"),
         OBS_LANDING_DIR=str(landing),
+        OBS_REFERENCE_DIR=str(reference),
     )
     env.pop("DAGSTER_HOME", None)
 
@@ -43,9 +46,12 @@ def test_a_file_missing_a_required_column_fails_the_run_naming_asset_column_and_
     )
 
     assert completed.returncode != 0
-    failures = [line for line in completed.stderr.splitlines() if line.startswith("FAILED:")]
+    lines = completed.stderr.splitlines()
+    failures = [line for line in lines if line.startswith("FAILED:")]
+    assert any("referentiels" in line and "v_commune_*.csv" in line for line in failures), failures
+    refused = [line for line in lines if line.startswith("REFUSED")]
     assert any(
-        "raw/uniformation_contrats" in line and "date_debut" in line and "contrats_2021_2025.csv" in line
-        for line in failures
-    ), failures
+        "raw/region_agrements" in line and "'siret'" in line and "agrements_2026_sans_siret.csv" in line
+        for line in refused
+    ), refused
     assert not (tmp_path / "data" / "publication" / "latest").exists()

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import duckdb
+import openpyxl
 import pytest
 from conftest import failed_checks, run_everything, sample_environment
 
@@ -152,25 +153,167 @@ def test_every_loaded_file_is_archived_with_its_hash_and_counts_reconcile(worksp
         assert Path(archived).is_relative_to(workspace["root"] / "data" / "archive" / source)
 
 
-def test_a_second_run_loads_no_row_twice_and_republishes_the_same_csv_bytes(workspace, first_run):
+LOCK_FILE = b"\x06Camille" + b"\x00" * 47 + b"\x20\x00" * 50
+
+
+def craft_landing(landing) -> dict:
+    """What a year of deliveries drops next to the sample: a corrected export under the same name, Excel
+    lock files and stray files, a workbook with one sheet per year, two DGEFP lists with organisations
+    without SIRET, and files refused as a whole. Returns what the run must show."""
+    uniformation = landing / "uniformation"
+    contrats = uniformation / "contrats_2021_2025.csv"
+    lines = contrats.read_text(encoding="utf-8-sig").splitlines()
+    dropped = lines[-1].split(";")[0]
+    implausible = [lines[-2].split(";") for _ in range(2)]
+    implausible[0][0], implausible[0][3], implausible[0][4] = "CPRO-2031-99999", "01/09/2031", "31/08/2032"
+    implausible[1][0], implausible[1][8] = "CPRO-2025-99998", "-12"  # negative headcount
+    corrected = [*lines[:-1], *(";".join(row) for row in implausible)]
+    contrats.write_text("\n".join(corrected) + "\n", encoding="utf-8-sig")
+
+    (uniformation / "~$contrats_2021_2025.xlsx").write_bytes(LOCK_FILE)
+    (uniformation / "notes.txt").write_text("export corrigé le 12/01\n", encoding="utf-8")
+    (landing / "agrements" / "~$agrements_region_2025.xlsx").write_bytes(LOCK_FILE)
+    (landing / "agrements" / "Thumbs.db").write_bytes(b"\xd0\xcf\x11\xe0" + b"\x00" * 60)
+    (landing / "organismes" / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
+
+    adherents = list(
+        csv.reader((uniformation / "adherents_2021_2025.csv").open(encoding="cp1252"), delimiter=";")
+    )
+    book = openpyxl.Workbook()
+    book.active.title = "Lisez-moi"
+    book.active.append(["Adhérents par année, extraction Uniformation"])
+    years = sorted({row[0] for row in adherents[1:]})
+    for year in years:
+        sheet = book.create_sheet(year)
+        for row in [adherents[0], *[r for r in adherents[1:] if r[0] == year][:3]]:
+            sheet.append(row)
+    book.save(uniformation / "adherents_par_annee.xlsx")
+
+    of_lines = (
+        (landing / "organismes" / "liste_publique_of_extrait.csv").read_text(encoding="utf-8").splitlines()
+    )
+    in_region = [i for i, line in enumerate(of_lines) if line.split(";")[8].strip('"') == "52"][:10]
+    without_siret = []
+    for i in in_region[:3]:
+        cells = of_lines[i].split(";")
+        without_siret.append(cells[0].strip('"'))
+        cells[4] = '""'
+        of_lines[i] = ";".join(cells)
+    for name in ("liste_publique_of_2026-01.csv", "liste_publique_of_2026-02.csv"):
+        kept = [of_lines[0], *(of_lines[i] for i in in_region)]
+        (landing / "organismes" / name).write_text("\n".join(kept) + "\n", encoding="utf-8")
+
+    header = lines[0].lstrip("\ufeff").split(";")
+    (uniformation / "contrats_2026_sans_numero.csv").write_text(
+        ";".join(header[1:]) + "\n" + ";".join(lines[1].split(";")[1:]) + "\n", encoding="utf-8"
+    )
+    charts = openpyxl.Workbook()
+    charts.active.title = "Synthèse"
+    charts.active.append(["Organismes agréés", 62])
+    charts.create_sheet("Graphique")
+    charts.save(landing / "agrements" / "agrements_tableau_de_bord.xlsx")
+    return {
+        "dropped": dropped,
+        "implausible": {"CPRO-2031-99999": "date_debut in the future", "CPRO-2025-99998": "negative number"},
+        "years": years,
+        "without_siret": without_siret,
+        "refused": {
+            "contrats_2026_sans_numero.csv": "missing required column 'num_contrat'",
+            "agrements_tableau_de_bord.xlsx": "'Synthèse' (no recognisable header row)",
+        },
+    }
+
+
+def test_a_second_run_over_a_year_of_awkward_deliveries_loads_nothing_twice_and_publishes(
+    workspace, first_run
+):
+    """One run over the crafted landing holds every failure mode of the spreadsheet sources at once."""
     before = counts(workspace["warehouse"])
-    first_edition = (workspace["publication"] / "latest").resolve()
+    previous_edition = (workspace["publication"] / "latest").resolve().name
     with duckdb.connect(str(workspace["warehouse"]), read_only=True) as con:
-        ledger_before = con.execute("select count(*) from ops.loaded_files").fetchone()[0]
+        ledger_before = set(con.execute("select source, path, sha256 from ops.loaded_files").fetchall())
+    crafted = craft_landing(workspace["landing"])
+
     result = run_everything()
-    assert result.success
-    assert counts(workspace["warehouse"]) == before
-    second_edition = (workspace["publication"] / "latest").resolve()
-    csvs = sorted(p.relative_to(first_edition) for p in first_edition.rglob("*.csv"))
-    assert csvs and csvs == sorted(p.relative_to(second_edition) for p in second_edition.rglob("*.csv"))
-    for path in csvs:
-        assert (second_edition / path).read_bytes() == (first_edition / path).read_bytes(), path
+
+    assert result.success, [e.message for e in result.all_events if e.is_failure]
+    assert failed_checks(result) == []
+    assert (workspace["publication"] / "latest").resolve().name != previous_edition
+    refused_meta = " ".join(
+        str(e.materialization.metadata["refused"].value)
+        for e in result.get_asset_materialization_events()
+        if "refused" in e.materialization.metadata
+    )
     with duckdb.connect(str(workspace["warehouse"]), read_only=True) as con:
-        assert con.execute("select count(*) from ops.loaded_files").fetchone()[0] == ledger_before
-        duplicated = con.execute(
+        q = lambda sql: con.execute(sql).fetchall()  # noqa: E731
+        # nothing loaded twice: every file of the first run is still the one version loaded, but the
+        # corrected export, which replaced its previous version
+        ledger = {
+            (s, p, h): r
+            for s, p, h, *r in q("select source, path, sha256, replaced_by from ops.loaded_files")
+        }
+        replaced = {key for key in ledger_before if ledger[key][0] is not None}
+        assert [p.split("/")[-1] for _, p, _ in replaced] == ["contrats_2021_2025.csv"]
+        assert (
+            counts(workspace["warehouse"])["raw.francetravail_offres"] == before["raw.francetravail_offres"]
+        )
+        assert q(
             "select count(*) from (select id from raw.francetravail_offres group by id having count(*) > 1)"
-        ).fetchone()[0]
-    assert duplicated == 0
+        ) == [(0,)]
+        # read = loaded + quarantined for every file version; quarantine matched by sha256
+        assert q(
+            "select count(*) from ops.loaded_files where rows_read <> rows_loaded + rows_quarantined"
+        ) == [(0,)]
+        for source in (
+            "uniformation_contrats",
+            "uniformation_adherents",
+            "region_agrements",
+            "organismes_formation",
+        ):
+            mismatched = q(
+                f"""
+                select l.path from ops.loaded_files l
+                left join (select _sha256, count(*) as n from quarantine.{source} group by all) qq
+                    on qq._sha256 = l.sha256
+                where l.source = '{source}'
+                  and coalesce(qq.n, 0) <> case when l.replaced_by is null then l.rows_quarantined else 0 end
+                """
+            )
+            assert mismatched == [], source
+            assert q(
+                f"select count(*) from raw.{source} where _sha256 not in "
+                "(select sha256 from ops.loaded_files where replaced_by is null)"
+            ) == [(0,)], source
+        # the corrected export: the contract it dropped is gone, its implausible rows are in quarantine
+        contracts = {n for (n,) in q("select num_contrat from raw.uniformation_contrats")}
+        assert crafted["dropped"] not in contracts
+        reasons = dict(q("select _values->>'num_contrat', _reason from quarantine.uniformation_contrats"))
+        for number, reason in crafted["implausible"].items():
+            assert number not in contracts and reason in reasons[number]
+        assert all(
+            "date_naissance" not in v
+            for (v,) in q("select _values::varchar from quarantine.uniformation_contrats")
+        )
+        # one sheet per year, each loaded (and the same figures: the rows were already there)
+        sheets = {
+            s for (s,) in q("select distinct _sheet from raw.uniformation_adherents where _sheet is not null")
+        }
+        assert sheets == set(crafted["years"])
+        assert (
+            counts(workspace["warehouse"])["raw.uniformation_adherents"]
+            == before["raw.uniformation_adherents"]
+        )
+        # organisations without SIRET on two successive lists: one row each
+        assert q("select count(*) - count(distinct nda) from raw.organismes_formation") == [(0,)]
+        no_siret = {n for (n,) in q("select nda from raw.organismes_formation where siret is null")}
+        assert no_siret == set(crafted["without_siret"])
+        # files refused as a whole: recorded once, with the reason, on the asset and in ops
+        refused = {p.split("/")[-1]: r for p, r in q("select path, reason from ops.refused_files")}
+        assert set(refused) == set(crafted["refused"])
+        for name, reason in crafted["refused"].items():
+            assert reason in refused[name] and name in refused_meta
+        # lock files and stray files were not even looked at
+        assert not any("~$" in p or p.endswith((".txt", ".db", ".DS_Store")) for (_, p, _) in ledger)
 
 
 def test_a_failing_blocking_check_keeps_latest_on_the_previous_edition(workspace, first_run):

@@ -1,7 +1,8 @@
-"""The official referentials load from their published formats (real files from ../shared/reference).
+"""The official referentials load from their published formats (the files shipped in
+seeds/reference/official).
 
-Synthetic files (written to tmp_path) cover what the real samples cannot show: a missing file, a
-commune resolved through COMPARENT or a mouvements file.
+Synthetic files (written to tmp_path) cover what the shipped files cannot show: a missing file, a
+commune resolved through COMPARENT or a mouvements file, a line in Windows-1252.
 """
 
 from __future__ import annotations
@@ -14,23 +15,14 @@ from orchestration.lib.referentials import (
     ReferentialMissing,
     read_communes,
     read_departements,
-    read_rome_appellations,
     read_rome_codes,
-    read_rome_naf,
-    read_rome_tree,
 )
+from orchestration.settings import OFFICIAL_REFERENCE_DIR
 
-ROOT = Path(__file__).resolve().parents[1]
-REFERENCE = ROOT.parent / "shared" / "reference"
+REFERENCE = OFFICIAL_REFERENCE_DIR
 ROME, COG = REFERENCE / "rome", REFERENCE / "cog"
 
-needs_reference = pytest.mark.skipif(
-    not (ROME.is_dir() and COG.is_dir()),
-    reason=f"official referential samples not found in {REFERENCE} (kept outside the repository)",
-)
 
-
-@needs_reference
 def test_rome_codes_load_with_their_parent() -> None:
     rows = read_rome_codes(ROME)
     assert len(rows) == 1584
@@ -41,34 +33,6 @@ def test_rome_codes_load_with_their_parent() -> None:
     assert len(by_code) == 1584
 
 
-@needs_reference
-def test_rome_appellations_load() -> None:
-    rows = read_rome_appellations(ROME)
-    assert len(rows) == 13120
-    assert list(rows[0]) == ["code_ogr", "libelle_appellation_long", "code_rome", "code_rome_parent"]
-    assert all(r["code_rome"] and r["code_rome_parent"] for r in rows)
-
-
-@needs_reference
-def test_rome_tree_accepts_the_published_spelling() -> None:
-    rows = read_rome_tree(ROME)
-    assert len(rows) == 1584
-    assert all(r["code_domaine_professionnel"] and r["code_grand_domaine"] for r in rows)
-    assert rows[0]["libelle_domaine_professionnel"] == "Engins agricoles et forestiers"
-
-
-@needs_reference
-def test_rome_naf_decodes_windows_1252_lines() -> None:
-    rows = read_rome_naf(ROME)
-    assert len(rows) == 2920
-    assert rows.cp1252_lines > 0
-    assert any(f"{rows.cp1252_lines} lines" in w and "Windows-1252" in w for w in rows.warnings)
-    labels = {r["libelle_rome"] for r in rows if r["code_rome"] == "A1208"}
-    assert labels == {"Jardinier / Jardinière paysagiste"}
-    assert not any("\ufffd" in (r["libelle_rome"] or "") + (r["libelle_secteur_naf"] or "") for r in rows)
-
-
-@needs_reference
 def test_communes_of_pays_de_la_loire_have_departement_and_zone_or_reason() -> None:
     result = read_communes(COG)
     assert len(result.rows) == 1228
@@ -87,7 +51,6 @@ def test_communes_of_pays_de_la_loire_have_departement_and_zone_or_reason() -> N
     assert any("2 communes without a zone d'emploi" in w for w in result.warnings)
 
 
-@needs_reference
 def test_departements_load() -> None:
     rows = read_departements(COG)
     regions = {r["code_departement"]: r["code_region"] for r in rows}
@@ -97,14 +60,25 @@ def test_departements_load() -> None:
         "libelle_departement": "Loire-Atlantique",
         "code_region": "52",
     } in rows
-    # The national file is read, not the regional extract that sorts after it: the départements of
-    # offers outside the région stay known.
+    # the départements of offers outside the région stay known
     assert len(rows) == 101
     assert {regions[d] for d in ("35", "75", "56", "79")} == {"53", "11", "75"}
+
+
+def test_the_most_complete_departements_file_is_read_not_a_regional_extract(tmp_path: Path) -> None:
+    national = (COG / "v_departement_cog2024_all.csv").read_text(encoding="utf-8")
+    lines = national.splitlines()
+    (tmp_path / "v_departement_cog2024_all.csv").write_text(national, encoding="utf-8")
+    regional = [lines[0], *(line for line in lines[1:] if line.split(",")[1] == "52")]
+    (tmp_path / "v_departement_pdl.csv").write_text("\n".join(regional) + "\n", encoding="utf-8")
+
+    rows = read_departements(tmp_path)
+
+    # the regional extract sorts last by name, but would hide the départements outside the région
+    assert len(rows) == 101
     assert any("read v_departement_cog2024_all.csv (the most complete" in w for w in rows.warnings)
 
 
-@needs_reference
 def test_the_reference_root_is_searched_in_its_subfolders() -> None:
     assert len(read_rome_codes(REFERENCE)) == 1584
     assert len(read_communes(REFERENCE).rows) == 1228
@@ -114,9 +88,6 @@ def test_the_reference_root_is_searched_in_its_subfolders() -> None:
     ("reader", "pattern"),
     [
         (read_rome_codes, "unix_referentiel_code_rome_v*_utf8*.csv"),
-        (read_rome_appellations, "unix_referentiel_appellation_v*_utf8*.csv"),
-        (read_rome_tree, "unix_cr_gd_dp_v*_utf8*.csv"),
-        (read_rome_naf, "unix_arborescence_secteur_naf_v*_utf8*.csv"),
         (read_communes, "v_commune_*.csv"),
         (read_departements, "v_departement_*.csv"),
     ],

@@ -134,6 +134,18 @@ def test_a_file_already_loaded_requests_no_run_even_with_a_fresh_cursor(defs, la
     assert requests == []
 
 
+def test_lock_files_and_files_that_are_not_data_request_no_run(defs, landing):
+    for name in ("~$agrements_2026.xlsx", "._agrements_2026.csv", ".DS_Store", "Thumbs.db", "desktop.ini"):
+        drop(AGREMENTS, landing / "agrements" / name)
+    drop(AGREMENTS, landing / "francetravail" / "._offres_2026-01.json")
+    drop(AGREMENTS, landing / "uniformation" / "~$contrats_2026.xlsx")
+
+    requests, cursor = tick(defs)
+
+    assert requests == []
+    assert json.loads(cursor)["files"] == {}
+
+
 def test_a_file_still_being_copied_waits_for_the_next_tick(defs, landing):
     dropped = drop(AGREMENTS, landing / "agrements" / "agrements_2026.csv", settled=False)
 

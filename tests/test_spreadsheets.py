@@ -15,14 +15,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from orchestration.lib.sources import (
-    branch_lookup,
-    read_organismes,
-    read_region_agrements,
-    read_uniformation_adherents,
-    read_uniformation_contrats,
-)
-from orchestration.lib.spreadsheets import FileRefused, ReadResult, header_key, luhn_ok, normalise_label
+from orchestration.lib.codes import branch_lookup, luhn_ok, normalise_label
+from orchestration.lib.registry import source
+from orchestration.lib.sources import ReadContext
+from orchestration.lib.spreadsheets import FileRefused, ReadResult, header_key
 
 # ---------------------------------------------------------------------------------------------
 # Building blocks
@@ -44,19 +40,17 @@ BAD_SIRET = SIRET_A[:-1] + str((int(SIRET_A[-1]) + 1) % 10)
 
 BRANCHES = branch_lookup(
     [
-        {
-            "code_branche": "BAD",
-            "libelle_branche": "Aide, accompagnement, soins et services à domicile",
-            "synonymes": "Aide à domicile|Branche de l'aide à domicile",
-        },
-        {
-            "code_branche": "ALISFA",
-            "libelle_branche": "Acteurs du lien social et familial",
-            "synonymes": "Centres sociaux|Lien social",
-        },
-        {"code_branche": "ECLAT", "libelle_branche": "Animation", "synonymes": "Animation|Éclat"},
+        (
+            "BAD",
+            "Aide, accompagnement, soins et services à domicile",
+            ["Aide à domicile", "Branche de l'aide à domicile"],
+        ),
+        ("ALISFA", "Acteurs du lien social et familial", ["Centres sociaux", "Lien social"]),
+        ("ECLAT", "Animation", ["Animation", "Éclat"]),
     ]
 )
+# The day the files are loaded: a date after it is implausible.
+CONTEXT = ReadContext(branches=BRANCHES, region="52", today=dt.date(2025, 6, 30))
 
 CONTRATS_HEADER = [
     "num_contrat", "annee_engagement", "date_engagement", "date_debut", "date_fin", "siret_employeur",
@@ -226,14 +220,21 @@ class Case:
     check: Callable[[ReadResult], None] | None = None
 
 
+READERS = {
+    "contrats": "uniformation_contrats",
+    "adherents": "uniformation_adherents",
+    "agrements": "region_agrements",
+    "organismes": "organismes_formation",
+}
+
+
 def read(reader: str, path: Path) -> ReadResult:
-    if reader == "contrats":
-        return read_uniformation_contrats(path, BRANCHES)
-    if reader == "adherents":
-        return read_uniformation_adherents(path, BRANCHES)
-    if reader == "agrements":
-        return read_region_agrements(path)
-    return read_organismes(path, "52")
+    """A file read as the source's asset reads it (the registry's reader, key and personal columns)."""
+    return source(READERS[reader]).read(path, CONTEXT)
+
+
+def read_uniformation_contrats(path: Path) -> ReadResult:
+    return read("contrats", path)
 
 
 def contrats_csv(rows, **kw) -> Build:
@@ -624,6 +625,58 @@ CASES = [
         quarantined=["bad certification code in code_certification: 'CQP-123'"],
     ),
     Case(
+        "start-date-decades-ahead",
+        "contrats",
+        contrats_csv([contrat(date_debut="01/02/2031", date_fin="31/01/2032"), contrat("C002")]),
+        loaded=1,
+        quarantined=["date_debut in the future: 2031-02-01"],
+    ),
+    Case(
+        "engagement-date-in-the-future-and-before-1950",
+        "contrats",
+        contrats_csv([contrat(date_engagement="15/07/2025"), contrat("C002", date_engagement="15/01/1949")]),
+        loaded=0,
+        quarantined=["date_engagement in the future: 2025-07-15", "date_engagement before 1950: 1949-01-15"],
+    ),
+    Case(
+        "start-date-before-1950",
+        "contrats",
+        contrats_csv([contrat(date_debut="01/02/1924", date_naissance="01/01/1900", date_fin="")]),
+        loaded=0,
+        quarantined=["date_debut before 1950: 1924-02-01"],
+    ),
+    Case(
+        "engagement-year-in-the-future",
+        "contrats",
+        contrats_csv([contrat(annee_engagement="2031")]),
+        loaded=0,
+        quarantined=["annee_engagement in the future: 2031"],
+    ),
+    Case(
+        "age-over-70",
+        "contrats",
+        contrats_csv([contrat(date_naissance="01/01/1953"), contrat("C002", date_naissance="02/02/1954")]),
+        loaded=1,
+        quarantined=["age out of 15-70 at date_debut: 71"],
+    ),
+    Case(
+        "negative-effectif-and-hours",
+        "contrats",
+        contrats_csv([contrat(effectif_entreprise="-4"), contrat("C002", heures_formation="-450")]),
+        loaded=0,
+        quarantined=[
+            "negative number in effectif_entreprise: '-4'",
+            "negative number in heures_formation: '-450'",
+        ],
+    ),
+    Case(
+        "adherents-year-in-the-future",
+        "adherents",
+        lambda t: ("adherents.csv", csv_bytes(ADHERENTS_HEADER, [adherent(annee="2026")])),
+        loaded=0,
+        quarantined=["annee in the future: 2026"],
+    ),
+    Case(
         "organismes-other-regions",
         "organismes",
         organismes_regions,
@@ -659,9 +712,11 @@ def test_catalogue(case: Case, tmp_path: Path) -> None:
     else:
         assert not any("unknown column" in w or "decoded" in w for w in result.warnings), result.warnings
     for row in result.rows:
-        assert set(row) == {"_line", *(c for c, _ in result.columns)}
+        assert set(row) == {"_line", "_sheet", *(c for c, _ in result.columns)}
+    personal = set(source(READERS[case.reader]).personal)
     for q in result.quarantined:
         assert isinstance(q["_line"], int) and q["_reason"]
+        assert not personal & set(q), "a personal column never reaches quarantine"
     if case.check is not None:
         assert case.check(result) is not False
 
@@ -673,7 +728,7 @@ def test_catalogue_is_large_enough() -> None:
 def test_quarantined_rows_keep_raw_text_under_canonical_names(tmp_path: Path) -> None:
     path = tmp_path / "contrats.csv"
     path.write_bytes(csv_bytes(CONTRATS_HEADER, [contrat(date_debut="31/02/2022")], labels=RENAMED))
-    (row,) = read_uniformation_contrats(path, BRANCHES).quarantined
+    (row,) = read_uniformation_contrats(path).quarantined
     assert row["_line"] == 2
     assert row["num_contrat"] == "C001"
     assert row["date_debut"] == "31/02/2022"
@@ -685,7 +740,7 @@ def test_same_content_under_two_names_reads_identically(tmp_path: Path) -> None:
     first, second = tmp_path / "contrats_2024.csv", tmp_path / "contrats_2024 (copie).csv"
     first.write_bytes(data)
     second.write_bytes(data)
-    a, b = read_uniformation_contrats(first, BRANCHES), read_uniformation_contrats(second, BRANCHES)
+    a, b = read_uniformation_contrats(first), read_uniformation_contrats(second)
     assert (a.rows, a.quarantined, a.warnings, a.columns, a.rows_read) == (
         b.rows, b.quarantined, b.warnings, b.columns, b.rows_read,
     )  # fmt: skip
@@ -696,15 +751,15 @@ def test_csv_and_xlsx_of_the_same_data_give_the_same_rows(tmp_path: Path) -> Non
     csv_path, xlsx_path = tmp_path / "contrats.csv", tmp_path / "contrats.xlsx"
     csv_path.write_bytes(csv_bytes(CONTRATS_HEADER, THREE_CONTRATS))
     xlsx_path.write_bytes(xlsx_bytes(tmp_path, contrats_xlsx_rows(THREE_CONTRATS)))
-    from_csv = read_uniformation_contrats(csv_path, BRANCHES).rows
-    from_xlsx = read_uniformation_contrats(xlsx_path, BRANCHES).rows
+    from_csv = read_uniformation_contrats(csv_path).rows
+    from_xlsx = read_uniformation_contrats(xlsx_path).rows
     assert from_csv == from_xlsx
 
 
 def test_contrats_columns_and_types(tmp_path: Path) -> None:
     path = tmp_path / "contrats.csv"
     path.write_bytes(csv_bytes(CONTRATS_HEADER, THREE_CONTRATS))
-    columns = dict(read_uniformation_contrats(path, BRANCHES).columns)
+    columns = dict(read_uniformation_contrats(path).columns)
     assert list(columns) == CONTRATS_HEADER
     assert columns["date_debut"] == "DATE" and columns["heures_formation"] == "DOUBLE"
     assert columns["annee_engagement"] == "INTEGER" and columns["siret_employeur"] == "VARCHAR"
@@ -729,7 +784,93 @@ def test_organismes_stream_a_national_sized_file(tmp_path: Path) -> None:
     lines = [organisme_line(f"{11 + i % 7:02d}{i:09d}", "52" if i % 10 == 0 else "11") for i in range(30_000)]
     path = tmp_path / "organismes.csv"
     path.write_bytes(organismes_bytes(lines))
-    result = read_organismes(path, "52")
+    result = read("organismes", path)
     assert len(result.rows) == 3_000
     assert result.rows_read == 3_000
     assert any("27000 rows of other régions" in w for w in result.warnings)
+
+
+# ---------------------------------------------------------------------------------------------
+# Workbooks with several sheets
+
+
+def workbook(tmp_path: Path, sheets: dict[str, list[list]]) -> Path:
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    path = tmp_path / "contrats_par_annee.xlsx"
+    book.save(path)
+    return path
+
+
+def test_a_workbook_with_one_sheet_per_year_loads_every_sheet_and_rows_say_their_sheet(
+    tmp_path: Path,
+) -> None:
+    path = workbook(
+        tmp_path,
+        {
+            "2023": contrats_xlsx_rows([contrat("C001"), contrat("C002")]),
+            "Notes": [["Extraction du 12/01/2025"], ["Source : Uniformation"]],
+            "2024": contrats_xlsx_rows([contrat("C003"), contrat("C001", heures_formation="99")]),
+        },
+    )
+
+    result = read("contrats", path)
+
+    assert [(r["_sheet"], r["_line"], r["num_contrat"]) for r in result.rows] == [
+        ("2023", 2, "C001"),
+        ("2023", 3, "C002"),
+        ("2024", 2, "C003"),
+    ]
+    (refused,) = result.quarantined
+    assert (refused["_sheet"], refused["_line"]) == ("2024", 3)
+    assert refused["_reason"] == "duplicate num_contrat of sheet '2023' line 2 with different content"
+    assert result.rows_read == 4
+    assert any("sheets ignored" in w and "'Notes'" in w for w in result.warnings), result.warnings
+
+
+def test_a_workbook_whose_sheets_lack_the_header_is_refused_naming_every_sheet(tmp_path: Path) -> None:
+    header_without_number = [h for h in CONTRATS_HEADER if h != "num_contrat"]
+    path = workbook(
+        tmp_path,
+        {
+            "Synthèse": [["Contrats signés", 120]],
+            "Détail": [header_without_number, ["2024"] * len(header_without_number)],
+        },
+    )
+
+    with pytest.raises(FileRefused) as refusal:
+        read("contrats", path)
+
+    message = str(refusal.value)
+    assert str(path) in message
+    assert "'Synthèse' (no recognisable header row)" in message
+    assert "'Détail' (missing num_contrat)" in message
+
+
+# ---------------------------------------------------------------------------------------------
+# What the registry promises about every spreadsheet source
+
+
+SPREADSHEETS = ["uniformation_contrats", "uniformation_adherents", "region_agrements", "organismes_formation"]
+
+
+@pytest.mark.parametrize("name", SPREADSHEETS)
+def test_every_count_of_every_source_refuses_a_negative_value(name: str) -> None:
+    from orchestration.lib.parsers import DEFAULT_PARSERS, BadValue
+
+    numeric = [c for c in source(name).reader.columns if c.type in ("INTEGER", "DOUBLE") and not c.derived]
+    for column in numeric:
+        parse = column.parse or DEFAULT_PARSERS[column.type]
+        with pytest.raises(BadValue):
+            parse("-1", column.name)
+
+
+@pytest.mark.parametrize("name", SPREADSHEETS)
+def test_the_key_of_every_source_is_required_so_it_is_never_null(name: str) -> None:
+    columns = {c.name: c for c in source(name).reader.columns}
+    assert all(columns[k].required for k in source(name).key), source(name).key
+    assert set(source(name).personal) <= set(columns)

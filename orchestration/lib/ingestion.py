@@ -1,21 +1,32 @@
-"""Loading landing files of the spreadsheet sources into ``raw`` and ``quarantine``, once per content.
+"""Loading the landing files of the spreadsheet sources into ``raw`` and ``quarantine``, once per content.
 
-A source's reader (``orchestration.lib.sources``) types the rows; this module writes them: new rows
-replace older versions with the same key (a later extract wins), refused rows go to the source's
-quarantine table with the file, the line and the reason, and the ledger records each file's counts.
+A source (``orchestration.lib.registry``) reads and types the rows; this module writes them, one file in
+one transaction: the rows replace those with the same key (a later file wins), refused rows go to the
+source's quarantine table with the file, its sha256, the line, the reason and a safe extract, and the
+ledger records the file's counts. Every raw and quarantine row carries the sha256 of its file.
+
+- A content is loaded once, whatever its name. A new content under a path already loaded is a new
+  version of that file: in the same transaction, the rows of the previous version (raw and quarantine)
+  are removed, the new version's rows are written and the ledger says which version replaced which.
+- A file refused as a whole (unreadable, a required column missing, no sheet with the header) is
+  recorded once in ``ops.refused_files`` with the reason, and listed on every later run while it stays
+  in the landing folder; the other files of the source load and the asset does not fail.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
 
-from orchestration.lib.sources import LANDING, columns_of, personal_columns
+from orchestration.lib.codes import branch_lookup
+from orchestration.lib.registry import Source
+from orchestration.lib.sources import ReadContext
 from orchestration.lib.spreadsheets import FileRefused, ReadResult
 from orchestration.lib.warehouse import (
     FileLoad,
@@ -23,20 +34,28 @@ from orchestration.lib.warehouse import (
     archive_file,
     archive_new_loads,
     archive_path,
+    connect,
     create_table,
-    landed_files,
-    new_files,
+    current_versions,
+    hashed,
+    loaded_hashes,
+    mark_replaced,
     record_load,
+    record_refusal,
+    refused_hashes,
+    refused_since,
 )
 
-META_COLUMNS = [("_source_file", "varchar"), ("_line", "bigint"), ("_loaded_at", "timestamptz")]
 QUARANTINE_COLUMNS = [
     ("_source_file", "varchar"),
+    ("_sha256", "varchar"),
+    ("_sheet", "varchar"),
     ("_line", "bigint"),
     ("_reason", "varchar"),
     ("_values", "json"),
     ("_quarantined_at", "timestamptz"),
 ]
+EXTRACT_MAX_CHARS = 200  # per value in a quarantined row's extract
 
 
 @dataclass
@@ -47,6 +66,8 @@ class SourceLoad:
     files_loaded: list[str] = field(default_factory=list)
     files_archived: list[str] = field(default_factory=list)
     files_skipped: list[str] = field(default_factory=list)
+    versions_replaced: list[str] = field(default_factory=list)  # "<path>: <old sha12> → <new sha12>"
+    refused: list[tuple[str, str]] = field(default_factory=list)  # (path, reason), this run or earlier
     rows_read: int = 0
     rows_loaded: int = 0
     rows_quarantined: int = 0
@@ -59,151 +80,180 @@ class SourceLoad:
         self.rows_quarantined += load.rows_quarantined
 
 
-class FilesRefused(FileRefused):
-    """Some files of a source were refused as a whole; the others were loaded (``summary``)."""
+def source_files(landing_dir: Path, src: Source) -> list[LandedFile]:
+    """The data files of ``src`` in the landing folder, with their sha256."""
+    return hashed(src.paths(landing_dir))
 
-    def __init__(self, reasons: list[str], summary: SourceLoad):
-        count = f"{len(reasons)} file{'s' if len(reasons) > 1 else ''} refused"
-        super().__init__(f"{count} (the other files of {summary.source} were loaded):\n" + "\n".join(reasons))
-        self.reasons = reasons
-        self.summary = summary
+
+def ensure_tables(con: duckdb.DuckDBPyConnection, src: Source) -> None:
+    """raw.<source> and quarantine.<source> with their typed columns, even when no file has landed yet
+    (dbt sources then resolve on an empty landing folder); tables of an older layout get the new columns."""
+    columns = src.columns()
+    create_table(con, f"raw.{src.name}", columns)
+    create_table(con, f"quarantine.{src.name}", QUARANTINE_COLUMNS)
+    for table, wanted in ((f"raw.{src.name}", columns), (f"quarantine.{src.name}", QUARANTINE_COLUMNS)):
+        for name, sql_type in wanted:
+            con.execute(f'alter table {table} add column if not exists "{name}" {sql_type}')
+
+
+def read_context(con: duckdb.DuckDBPyConnection, src: Source, region: str) -> ReadContext:
+    """What the source's reader needs: the branches of raw.ref_branches (if it reads branches), the
+    région, and today in Paris (a date after it is implausible)."""
+    branches: dict[str, str] = {}
+    if src.reader is not None and src.reader.needs_branches:
+        rows = con.execute("select code_branche, libelle_branche, synonymes from raw.ref_branches").fetchall()
+        branches = branch_lookup((code, label, (synonyms or "").split("|")) for code, label, synonyms in rows)
+    return ReadContext(branches=branches, region=region, today=datetime.now(ZoneInfo("Europe/Paris")).date())
 
 
 def _json_value(value: object) -> object:
     if isinstance(value, date | datetime):
         return value.isoformat()
+    if isinstance(value, str) and len(value) > EXTRACT_MAX_CHARS:
+        return value[:EXTRACT_MAX_CHARS] + "…"
     return value
 
 
-def source_files(landing_dir: Path, source: str) -> list[LandedFile]:
-    """The files of ``source`` in the landing folder (its subfolder and patterns: ``sources.LANDING``)."""
-    folder, patterns = LANDING[source]
-    return landed_files(Path(landing_dir) / folder, patterns)
+def _extract(row: dict) -> str:
+    # The raw text helps fix the file; the reader never puts the source's personal columns in it.
+    return json.dumps(
+        {k: _json_value(v) for k, v in row.items() if not k.startswith("_")}, ensure_ascii=False
+    )
 
 
-def ensure_tables(con: duckdb.DuckDBPyConnection, source: str) -> list[tuple[str, str]]:
-    """raw.<source> and quarantine.<source> with their typed columns, even when no file has landed yet
-    (dbt sources then resolve on an empty landing folder)."""
-    columns = columns_of(source) + META_COLUMNS
-    create_table(con, f"raw.{source}", columns)
-    create_table(con, f"quarantine.{source}", QUARANTINE_COLUMNS)
-    return columns
-
-
-WITHHELD = "(personal data withheld)"
-
-
-def _quarantine_values(row: dict, personal: set[str]) -> str:
-    # The raw values help fix the file; a date of birth is not needed for that and stays out.
-    values = {
-        k: (WITHHELD if k in personal and v not in (None, "") else _json_value(v))
-        for k, v in row.items()
-        if not k.startswith("_")
-    }
-    return json.dumps(values, ensure_ascii=False)
+def _insert_rows(con: duckdb.DuckDBPyConnection, src: Source, result: ReadResult, meta: dict) -> None:
+    """Insert the file's typed rows; rows already in raw with the same key (another file) are replaced."""
+    table = f"raw.{src.name}"
+    columns = src.columns()
+    names = [name for name, _ in columns]
+    rows = [[row.get(name, meta.get(name)) for name in names] for row in result.rows]
+    if not rows:
+        return
+    con.execute(f"create or replace temp table _incoming as select * from {table} limit 0")
+    quoted = ", ".join(f'"{name}"' for name in names)
+    con.executemany(f"insert into _incoming ({quoted}) values ({', '.join('?' for _ in names)})", rows)
+    # null-safe: a key column left empty must still match its earlier row
+    match = " and ".join(f'r."{k}" is not distinct from i."{k}"' for k in src.key)
+    con.execute(f"delete from {table} r using _incoming i where {match}")
+    con.execute(f"insert into {table} ({quoted}) select {quoted} from _incoming")
+    con.execute("drop table _incoming")
 
 
 def write_result(
-    con: duckdb.DuckDBPyConnection,
-    result: ReadResult,
-    *,
-    raw_table: str,
-    quarantine_table: str,
-    key: Sequence[str],
-    personal: set[str] = frozenset(),
+    con: duckdb.DuckDBPyConnection, src: Source, result: ReadResult, landed: LandedFile
 ) -> FileLoad:
-    columns = list(result.columns) + META_COLUMNS
-    create_table(con, raw_table, columns)
-    create_table(con, quarantine_table, QUARANTINE_COLUMNS)
+    """Write one file's rows and quarantined rows (inside the caller's transaction)."""
     now = datetime.now(UTC)
-    source_file = str(result.path)
-    names = [name for name, _ in result.columns]
-    rows = [[row.get(name) for name in names] + [source_file, row.get("_line"), now] for row in result.rows]
-    if rows:
-        con.execute("create or replace temp table _incoming as select * from " + raw_table + " limit 0")
-        placeholders = ", ".join("?" for _ in columns)
-        quoted = ", ".join(f'"{name}"' for name, _ in columns)
-        # By name: the table's column order is the spec's, whatever order the file had.
-        con.executemany(f"insert into _incoming ({quoted}) values ({placeholders})", rows)
-        match = " and ".join(f'r."{k}" = i."{k}"' for k in key)
-        # A later extract replaces the rows it carries again (same key): nothing is loaded twice.
-        con.execute(f"delete from {raw_table} r using _incoming i where {match}")
-        con.execute(f"insert into {raw_table} select * from _incoming")
-        con.execute("drop table _incoming")
+    path = str(landed.path)
+    _insert_rows(con, src, result, {"_source_file": path, "_sha256": landed.sha256, "_loaded_at": now})
     if result.quarantined:
         con.executemany(
-            f"insert into {quarantine_table} values (?, ?, ?, ?, ?)",
+            f"insert into quarantine.{src.name} ({', '.join(n for n, _ in QUARANTINE_COLUMNS)}) "
+            "values (?, ?, ?, ?, ?, ?, ?)",
             [
-                [source_file, row.get("_line"), row.get("_reason"), _quarantine_values(row, personal), now]
+                [path, landed.sha256, row.get("_sheet"), row.get("_line"), row["_reason"], _extract(row), now]
                 for row in result.quarantined
             ],
         )
     return FileLoad(
-        source=raw_table.split(".")[-1],
-        path=source_file,
-        sha256="",
-        rows_read=result.rows_read,
-        rows_loaded=len(result.rows),
-        rows_quarantined=len(result.quarantined),
+        src.name, path, landed.sha256, result.rows_read, len(result.rows), len(result.quarantined)
     )
+
+
+def _remove_versions(con: duckdb.DuckDBPyConnection, src: Source, path: str, shas: Sequence[str]) -> None:
+    """The rows of earlier versions of a file go, raw and quarantine (rows loaded before the ledger kept
+    the sha256 are found by their path)."""
+    for sha in shas:
+        for table in (f"raw.{src.name}", f"quarantine.{src.name}"):
+            con.execute(
+                f"delete from {table} where _sha256 = ? or (_sha256 is null and _source_file = ?)",
+                [sha, path],
+            )
+
+
+def load_file(
+    con: duckdb.DuckDBPyConnection,
+    src: Source,
+    landed: LandedFile,
+    result: ReadResult,
+    data_dir: Path | None,
+) -> tuple[FileLoad, list[str], Path | None]:
+    """One file in one transaction: earlier versions out, its rows in, the ledger row; then the archive
+    copy is kept (it is removed if the transaction fails). Returns the load, the versions it replaced
+    and the archived copy."""
+    path = str(landed.path)
+    previous = current_versions(con, src.name, path, landed.sha256)
+    archived = None
+    if data_dir is not None:
+        existed = archive_path(data_dir, src.name, landed).is_file()
+        archived = archive_file(data_dir, src.name, landed)
+    con.execute("begin transaction")
+    try:
+        _remove_versions(con, src, path, previous)
+        load = write_result(con, src, result, landed)
+        record_load(con, load, archived_path=str(archived) if archived else None)
+        mark_replaced(con, src.name, previous, landed.sha256)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        if archived is not None and not existed:
+            archived.unlink(missing_ok=True)  # the archive holds only what the ledger says was loaded
+        raise
+    return load, previous, archived
 
 
 def load_source(
     con: duckdb.DuckDBPyConnection,
-    *,
-    source: str,
+    src: Source,
     files: Sequence[LandedFile],
-    read: Callable[[Path], ReadResult],
-    key: Sequence[str],
+    context: ReadContext,
+    *,
     data_dir: Path | None = None,
 ) -> SourceLoad:
-    """Load every file of ``files`` never loaded before (by sha256) into raw.<source>, in one transaction each.
+    """Load every file of ``files`` whose content was never loaded nor refused for this source.
 
-    With ``data_dir``, each file loaded is first copied to ``<data_dir>/archive/<source>/`` and the
-    ledger records that copy. Files refused as a whole are not recorded (they are tried again on the
-    next run, until replaced); the others load, then ``FilesRefused`` names each refused file and why.
+    With ``data_dir`` (and the source's archive policy), each file loaded is copied to
+    ``<data_dir>/archive/<source>/`` and the ledger records that copy.
     """
-    summary = SourceLoad(source)
-    ensure_tables(con, source)
-    personal = personal_columns(source)
-    fresh = new_files(con, source, files)
-    summary.files_skipped = [str(f.path) for f in files if f not in fresh]
-    refused: list[str] = []
-    for landed in fresh:
-        try:
-            result = read(landed.path)
-        except FileRefused as exc:  # names the file and the reason; the next files still load
-            refused.append(str(exc))
+    summary = SourceLoad(src.name)
+    ensure_tables(con, src)
+    loaded, refused = loaded_hashes(con, src.name), refused_hashes(con, src.name)
+    data_dir = data_dir if src.archive else None
+    for landed in files:
+        if landed.sha256 in loaded:  # also the same content under a second name in this run
+            summary.files_skipped.append(str(landed.path))
             continue
-        existed = data_dir is not None and archive_path(data_dir, source, landed).is_file()
-        archived = archive_file(data_dir, source, landed) if data_dir is not None else None
-        con.execute("begin transaction")
+        if landed.sha256 in refused:
+            summary.refused.append((str(landed.path), refused[landed.sha256]))
+            continue
         try:
-            load = write_result(
-                con,
-                result,
-                raw_table=f"raw.{source}",
-                quarantine_table=f"quarantine.{source}",
-                key=key,
-                personal=personal,
-            )
-            load = FileLoad(
-                source, load.path, landed.sha256, load.rows_read, load.rows_loaded, load.rows_quarantined
-            )
-            record_load(con, load, archived_path=str(archived) if archived else None)
-            con.execute("commit")
-        except Exception:
-            con.execute("rollback")
-            if archived is not None and not existed:
-                archived.unlink(missing_ok=True)  # the archive holds only what the ledger says was loaded
-            raise
+            result = src.read(landed.path, context)
+        except FileRefused as exc:  # names the file and the reason; the next files still load
+            record_refusal(con, src.name, landed, str(exc))
+            refused[landed.sha256] = str(exc)
+            summary.refused.append((str(landed.path), str(exc)))
+            continue
+        load, previous, archived = load_file(con, src, landed, result, data_dir)
+        loaded.add(landed.sha256)
         summary.add(load)
+        summary.versions_replaced += [f"{landed.path}: {old[:12]} → {landed.sha256[:12]}" for old in previous]
         if archived is not None:
             summary.files_archived.append(str(archived))
         summary.warnings.extend(f"{landed.path.name}: {w}" for w in result.warnings)
     if data_dir is not None:
         # files the ledger holds from before archiving existed get their copy too (the sensor relies on it)
-        archive_new_loads(con, data_dir, source, files)
-    if refused:
-        raise FilesRefused(refused, summary)
+        archive_new_loads(con, data_dir, src.name, files)
     return summary
+
+
+def refused_report(warehouse: Path, since: datetime) -> list[str]:
+    """One line per file refused as a whole since ``since`` (a run's start): source, file, reason."""
+    if not Path(warehouse).exists():
+        return []
+    with connect(Path(warehouse), read_only=True) as con:
+        if not con.execute(
+            "select count(*) from information_schema.tables "
+            "where table_schema = 'ops' and table_name = 'refused_files'"
+        ).fetchone()[0]:
+            return []
+        return [f"raw/{source}: {reason}" for source, _, reason in refused_since(con, since)]

@@ -1,14 +1,16 @@
-"""Readers of the official referentials, in their published formats, into the curated seeds' columns.
+"""The referentials: official files read in their published formats, and the project's curated seeds.
 
-- France Travail ROME 4.0 "RefRomeCsv": `unix_*_v<version>_utf8.csv`, comma separated, quoted. The files
-  are UTF-8 but some lines are Windows-1252, as published: each line is decoded on its own, falling
-  back to cp1252, and the number of such lines is reported (`RefRows.cp1252_lines`, `.warnings`).
+- France Travail ROME 4.0 "RefRomeCsv" (`unix_referentiel_code_rome_v<version>_utf8.csv`), comma
+  separated, quoted. The files are UTF-8 but some lines are Windows-1252, as published: each line is
+  decoded on its own, falling back to cp1252, and the number of such lines is reported.
 - INSEE COG (`v_commune_*.csv` or `communes.csv`, `v_departement_*.csv`) and the zones d'emploi 2020
   communal composition (`ze2020_composition_communale*.csv`).
+- Curated seeds (`seeds/reference/*.csv`): the branches, certifications and fiches métiers.
 
-Each reader raises `ReferentialMissing` (a FileNotFoundError) naming the expected file pattern when the
-folder lacks it. When several files match (two versions), the last one in name order is read and a
-warning says so.
+The official files shipped in `seeds/reference/official/` serve by default; `OBS_REFERENCE_DIR` points to
+newer releases in the same formats. Each reader raises `ReferentialMissing` (a FileNotFoundError) naming
+the expected file pattern when the folder lacks it. When several files match (two versions), the last
+one in name order is read and a warning says so.
 """
 
 from __future__ import annotations
@@ -19,6 +21,32 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from orchestration.lib.spreadsheets import decode_line, header_key
+
+# raw table → its columns (all text); the official readers give the same columns as the seeds did.
+REFERENTIALS: dict[str, list[str]] = {
+    "ref_rome_codes": ["code_rome", "libelle_rome", "code_rome_parent"],
+    "ref_communes": [
+        "code_commune",
+        "libelle_commune",
+        "code_departement",
+        "code_region",
+        "code_zone_emploi",
+        "libelle_zone_emploi",
+    ],
+    "ref_departements": ["code_departement", "libelle_departement", "code_region"],
+    "ref_branches": ["code_branche", "libelle_branche", "synonymes"],
+    "ref_certifications": [
+        "code_certification",
+        "intitule_certification",
+        "niveau",
+        "formacode",
+        "domaine_formacode",
+        "codes_rome",
+    ],
+    "ref_fiches_metiers": ["fiche_id", "libelle_fiche", "code_rome", "branches"],
+}
+OFFICIAL = ("ref_rome_codes", "ref_communes", "ref_departements")
+CURATED = ("ref_branches", "ref_certifications", "ref_fiches_metiers")
 
 
 class ReferentialMissing(FileNotFoundError):
@@ -142,58 +170,6 @@ def read_rome_codes(folder: Path | str) -> RefRows:
             "code_rome": ("code_rome",),
             "libelle_rome": ("libelle_rome",),
             "code_rome_parent": ("code_rome_parent",),
-        },
-    )
-
-
-def read_rome_appellations(folder: Path | str) -> RefRows:
-    """`code_ogr, libelle_appellation_long, code_rome, code_rome_parent`."""
-    return _read_table(
-        folder,
-        ("unix_referentiel_appellation_v*_utf8*.csv",),
-        "ROME 4.0 RefRomeCsv appellations",
-        {
-            "code_ogr": ("code_ogr",),
-            "libelle_appellation_long": ("libelle_appellation_long", "libelle_appellation"),
-            "code_rome": ("code_rome",),
-            "code_rome_parent": ("code_rome_parent",),
-        },
-    )
-
-
-def read_rome_tree(folder: Path | str) -> RefRows:
-    """`code_rome, code_grand_domaine, libelle_grand_domaine, code_domaine_professionnel, libelle_…`.
-
-    The published header spells `code_domaine_professionel` (one n); both spellings are accepted.
-    """
-    return _read_table(
-        folder,
-        ("unix_cr_gd_dp_v*_utf8*.csv",),
-        "ROME 4.0 RefRomeCsv tree grand domaine / domaine professionnel / fiche",
-        {
-            "code_rome": ("code_rome",),
-            "code_grand_domaine": ("code_grand_domaine",),
-            "libelle_grand_domaine": ("libelle_grand_domaine",),
-            "code_domaine_professionnel": ("code_domaine_professionnel", "code_domaine_professionel"),
-            "libelle_domaine_professionnel": (
-                "libelle_domaine_professionnel",
-                "libelle_domaine_professionel",
-            ),
-        },
-    )
-
-
-def read_rome_naf(folder: Path | str) -> RefRows:
-    """`code_secteur_naf, libelle_secteur_naf, code_rome, libelle_rome` (ROME ↔ NAF sector tree)."""
-    return _read_table(
-        folder,
-        ("unix_arborescence_secteur_naf_v*_utf8*.csv",),
-        "ROME 4.0 RefRomeCsv ROME ↔ NAF sectors",
-        {
-            "code_secteur_naf": ("code_secteur_naf",),
-            "libelle_secteur_naf": ("libelle_secteur_naf",),
-            "code_rome": ("code_rome",),
-            "libelle_rome": ("libelle_rome",),
         },
     )
 
@@ -353,3 +329,41 @@ def _read_mouvements(folder: Path | str, warnings: list[str]) -> dict[str, list[
         if after and prior and after != prior and raw.get("typecom_ap", "COM") == "COM":
             before.setdefault(after, []).append(prior)
     return before
+
+
+# ---------------------------------------------------------------------------------------------
+# Every referential, read before anything is written
+
+
+@dataclass
+class Referential:
+    name: str
+    rows: list[dict]
+    served_by: str
+    warnings: list[str] = field(default_factory=list)
+    unresolved: list[dict] = field(default_factory=list)  # communes without a zone d'emploi
+
+
+def read_seed(name: str, seeds_dir: Path) -> list[dict]:
+    with (Path(seeds_dir) / f"{name.removeprefix('ref_')}.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def read_referentials(official_dir: Path, seeds_dir: Path, served_by: str) -> list[Referential]:
+    """The official referentials of ``official_dir`` and the curated seeds of ``seeds_dir``, all read
+    (a missing or invalid file raises before any table is replaced)."""
+    rome = read_rome_codes(official_dir)
+    departements = read_departements(official_dir)
+    communes = read_communes(official_dir)
+    unresolved = [
+        f"commune {u['code_commune']} has no zone d'emploi: {u['reason']}" for u in communes.unresolved
+    ]
+    found = [
+        Referential("ref_rome_codes", list(rome), served_by, rome.warnings),
+        Referential(
+            "ref_communes", communes.rows, served_by, communes.warnings + unresolved, communes.unresolved
+        ),
+        Referential("ref_departements", list(departements), served_by, departements.warnings),
+    ]
+    found += [Referential(name, read_seed(name, seeds_dir), "curated seed") for name in CURATED]
+    return found

@@ -1,25 +1,23 @@
-"""One reader per landing source: column specs, header synonyms and row checks.
+"""The readers of the spreadsheet sources: column specs, header synonyms and row checks.
 
-Each `read_<source>` returns a `ReadResult` (typed rows, quarantined rows with a reason, warnings) or
-raises `FileRefused`. Counting rule, for every source: `rows_read == len(rows) + len(quarantined)`.
-Blank lines and a totals row are not data (a warning says so). An exact duplicate row is quarantined
-with the reason `exact duplicate of line N`, so that it is counted and visible. Organismes of other
-régions are skipped, not counted in `rows_read`, and their number is given in a warning.
+Each source's `Reader` is declared here and registered once in ``orchestration.lib.registry`` (with its
+landing folder, key and personal columns). Blank lines and a totals row are not data (a warning says so).
+An exact duplicate row is quarantined with the reason `exact duplicate of line N`, so that it is counted
+and visible. Organismes of other régions are skipped, not counted in `rows_read`, and their number is
+given in a warning. Implausible values are quarantined with the reason: negative counts, engagement and
+start dates before 1950 or in the future, ages outside 15-70 at the start of a contract.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Any
 
-from orchestration.lib.spreadsheets import (
-    BadValue,
-    Column,
-    ReadResult,
-    cell_text,
-    normalise_label,
+from orchestration.lib.codes import age_at, normalise_label
+from orchestration.lib.parsers import (
     parse_code_certification,
     parse_code_naf,
     parse_code_rncp,
@@ -33,220 +31,271 @@ from orchestration.lib.spreadsheets import (
     parse_siren,
     parse_siret,
     parse_year,
-    read_table,
 )
+from orchestration.lib.spreadsheets import Column, ReadResult, read_table
 
 AGE_MIN, AGE_MAX = 15, 70
+EARLIEST_DATE = dt.date(1950, 1, 1)
+
+
+@dataclass(frozen=True)
+class ReadContext:
+    """What a reader needs besides the file: the branch lookup (``codes.branch_lookup`` of
+    raw.ref_branches), the observed région and the day of the load (dates after it are implausible)."""
+
+    branches: Mapping[str, str] = field(default_factory=dict)
+    region: str = "52"
+    today: dt.date = field(default_factory=dt.date.today)
+
+
+RowRule = Callable[[dict, ReadContext], str | None]
+
+
+@dataclass(frozen=True)
+class Reader:
+    """How a source's files are read: its columns (the raw table's, in order), its row checks (the first
+    reason quarantines the row; a check may normalise a value in place), and, for the national lists, a
+    filter on raw text values (`keep`) and computed columns (`derive`)."""
+
+    columns: tuple[Column, ...]
+    checks: tuple[RowRule, ...] = ()
+    keep: Callable[[dict, ReadContext], bool] | None = None
+    keep_label: str = "rows filtered out"  # may name {region}
+    derive: Callable[[dict], None] | None = None
+    ignored_headers: tuple[str, ...] = ()
+
+    @property
+    def needs_branches(self) -> bool:
+        return check_branch in self.checks
+
+    def read(
+        self,
+        path: Path | str,
+        source: str,
+        *,
+        key: tuple[str, ...],
+        personal: tuple[str, ...],
+        context: ReadContext,
+    ) -> ReadResult:
+        return read_table(
+            path,
+            source,
+            list(self.columns),
+            checks=[partial(check, context=context) for check in self.checks],
+            key=key,
+            personal=personal,
+            keep=partial(self.keep, context=context) if self.keep else None,
+            keep_label=self.keep_label.format(region=context.region),
+            derive=self.derive,
+            ignored_headers=self.ignored_headers,
+        )
 
 
 # ---------------------------------------------------------------------------------------------
-# Branches
+# Row checks shared by several sources
 
 
-def branch_lookup(rows: Iterable[dict]) -> dict[str, str]:
-    """Accepted spellings → branch code, from `seeds/reference/branches.csv` rows.
-
-    Rows have `code_branche`, `libelle_branche` and `synonymes` (`|`-separated). Keys are
-    `normalise_label()`d; code, label and every synonym are accepted.
-    """
-    lookup: dict[str, str] = {}
-    for row in rows:
-        code = (row.get("code_branche") or "").strip()
-        if not code:
-            continue
-        spellings = [code, row.get("libelle_branche") or "", *(row.get("synonymes") or "").split("|")]
-        for spelling in spellings:
-            key = normalise_label(spelling)
-            if key:
-                lookup.setdefault(key, code)
-    return lookup
+def check_branch(row: dict, context: ReadContext) -> str | None:
+    """The branch as typed (code, label or a synonym) becomes its code; an unknown one is refused."""
+    code = context.branches.get(normalise_label(row["branche"]))
+    if code is None:
+        return f"unknown branch: {row['branche']!r}"
+    row["branche"] = code
+    return None
 
 
-def _branch_parser(branches: dict[str, str]):
-    def parse(value: Any, name: str) -> str:
-        code = branches.get(normalise_label(cell_text(value)))
-        if code is None:
-            raise BadValue(f"unknown branch: {cell_text(value)!r}")
-        return code
+def plausible_dates(*names: str) -> RowRule:
+    """Dates of events that have happened: not before 1950, not after the day of the load."""
 
-    return parse
+    def check(row: dict, context: ReadContext) -> str | None:
+        for name in names:
+            value = row.get(name)
+            if value is None:
+                continue
+            if value < EARLIEST_DATE:
+                return f"{name} before {EARLIEST_DATE.year}: {value.isoformat()}"
+            if value > context.today:
+                return f"{name} in the future: {value.isoformat()}"
+        return None
+
+    return check
+
+
+def past_year(name: str) -> RowRule:
+    def check(row: dict, context: ReadContext) -> str | None:
+        if row.get(name) is not None and row[name] > context.today.year:
+            return f"{name} in the future: {row[name]}"
+        return None
+
+    return check
+
+
+def end_after_start(row: dict, context: ReadContext) -> str | None:
+    if row["date_debut"] is not None and row["date_fin"] is not None and row["date_fin"] < row["date_debut"]:
+        return "date_fin before date_debut"
+    return None
 
 
 # ---------------------------------------------------------------------------------------------
 # Uniformation: contrats de professionnalisation
 
 
-def contrats_spec(branches: dict[str, str]) -> list[Column]:
-    return [
-        Column(
-            "num_contrat",
-            "VARCHAR",
-            required=True,
-            synonyms=(
-                "N° contrat",
-                "Num contrat",
-                "Numéro de contrat",
-                "No contrat",
-                "Numero contrat",
-                "N° du contrat",
-                "Contrat",
-                "Référence contrat",
-                "num_dossier",
-                "N° dossier",
-            ),
+CONTRATS_COLUMNS = (
+    Column(
+        "num_contrat",
+        "VARCHAR",
+        required=True,
+        synonyms=(
+            "N° contrat",
+            "Num contrat",
+            "Numéro de contrat",
+            "No contrat",
+            "Numero contrat",
+            "N° du contrat",
+            "Contrat",
+            "Référence contrat",
+            "num_dossier",
+            "N° dossier",
         ),
-        Column(
-            "annee_engagement",
-            "INTEGER",
-            synonyms=("Année d'engagement", "Année engagement", "Annee", "Année"),
-            parse=parse_year,
+    ),
+    Column(
+        "annee_engagement",
+        "INTEGER",
+        synonyms=("Année d'engagement", "Année engagement", "Annee", "Année"),
+        parse=parse_year,
+    ),
+    Column("date_engagement", "DATE", synonyms=("Date d'engagement", "Date engagement")),
+    Column(
+        "date_debut",
+        "DATE",
+        required=True,
+        synonyms=(
+            "Date de début",
+            "Date début contrat",
+            "Date début",
+            "Début",
+            "Date de début du contrat",
+            "Début contrat",
         ),
-        Column("date_engagement", "DATE", synonyms=("Date d'engagement", "Date engagement")),
-        Column(
-            "date_debut",
-            "DATE",
-            required=True,
-            synonyms=(
-                "Date de début",
-                "Date début contrat",
-                "Date début",
-                "Début",
-                "Date de début du contrat",
-                "Début contrat",
-            ),
+    ),
+    Column(
+        "date_fin",
+        "DATE",
+        synonyms=("Date de fin", "Date fin contrat", "Fin", "Date de fin du contrat", "Fin contrat"),
+    ),
+    Column(
+        "siret_employeur",
+        "VARCHAR",
+        required=True,
+        synonyms=("SIRET employeur", "Siret de l'employeur", "SIRET entreprise", "Siret établissement"),
+        parse=parse_siret,
+    ),
+    Column(
+        "branche",
+        "VARCHAR",
+        required=True,
+        synonyms=("Branche professionnelle", "Branche", "Code branche", "Libellé branche"),
+    ),
+    Column(
+        "code_naf",
+        "VARCHAR",
+        synonyms=("NAF", "Code NAF", "Code APE", "APE", "NAF employeur"),
+        parse=parse_code_naf,
+    ),
+    Column(
+        "effectif_entreprise",
+        "INTEGER",
+        synonyms=("Effectif", "Effectif entreprise", "Effectif de l'entreprise", "Tranche effectif"),
+        parse=parse_non_negative_int,
+    ),
+    Column(
+        "departement_etablissement",
+        "VARCHAR",
+        synonyms=(
+            "Département",
+            "Département établissement",
+            "Dept",
+            "Dép",
+            "Département employeur",
+            "Département de l'établissement",
         ),
-        Column(
-            "date_fin",
-            "DATE",
-            synonyms=("Date de fin", "Date fin contrat", "Fin", "Date de fin du contrat", "Fin contrat"),
+        parse=parse_departement,
+    ),
+    Column(
+        "sexe",
+        "VARCHAR",
+        synonyms=("Sexe", "Genre", "Sexe du salarié", "Sexe alternant"),
+        parse=parse_sexe,
+    ),
+    Column(
+        "date_naissance",
+        "DATE",
+        synonyms=("Date de naissance", "Né le", "Date naissance", "Date de naissance du salarié"),
+    ),
+    Column(
+        "niveau_entree",
+        "VARCHAR",
+        synonyms=(
+            "Niveau d'entrée",
+            "Niveau entrée",
+            "Niveau à l'entrée",
+            "Niveau de formation à l'entrée",
         ),
-        Column(
-            "siret_employeur",
-            "VARCHAR",
-            required=True,
-            synonyms=("SIRET employeur", "Siret de l'employeur", "SIRET entreprise", "Siret établissement"),
-            parse=parse_siret,
+    ),
+    Column(
+        "diplome_prepare",
+        "VARCHAR",
+        synonyms=(
+            "Diplôme préparé",
+            "Diplome prepare",
+            "Titre préparé",
+            "Qualification préparée",
+            "Certification préparée",
         ),
-        Column(
-            "branche",
-            "VARCHAR",
-            required=True,
-            synonyms=("Branche professionnelle", "Branche", "Code branche", "Libellé branche"),
-            parse=_branch_parser(branches),
+    ),
+    Column(
+        "code_rncp",
+        "VARCHAR",
+        synonyms=("RNCP", "Code RNCP", "N° RNCP", "Fiche RNCP"),
+        parse=parse_code_rncp,
+    ),
+    Column("code_rome", "VARCHAR", synonyms=("ROME", "Code ROME", "Code métier ROME"), parse=parse_code_rome),
+    Column("formacode", "VARCHAR", synonyms=("Formacode", "Code formacode", "Code Formacode")),
+    Column(
+        "siret_organisme_formation",
+        "VARCHAR",
+        synonyms=(
+            "SIRET organisme de formation",
+            "SIRET OF",
+            "Siret organisme",
+            "SIRET organisme formation",
+            "Siret du CFA",
+            "SIRET CFA",
         ),
-        Column(
-            "code_naf",
-            "VARCHAR",
-            synonyms=("NAF", "Code NAF", "Code APE", "APE", "NAF employeur"),
-            parse=parse_code_naf,
+        parse=parse_siret,
+    ),
+    Column(
+        "duree_hebdo",
+        "DOUBLE",
+        synonyms=("Durée hebdomadaire", "Durée hebdo", "Heures hebdo", "Durée hebdomadaire de travail"),
+        parse=parse_non_negative_float,
+    ),
+    Column(
+        "heures_formation",
+        "DOUBLE",
+        synonyms=(
+            "Heures de formation",
+            "Nb heures formation",
+            "Nombre d'heures de formation",
+            "Durée formation",
+            "Durée de la formation",
         ),
-        Column(
-            "effectif_entreprise",
-            "INTEGER",
-            synonyms=("Effectif", "Effectif entreprise", "Effectif de l'entreprise", "Tranche effectif"),
-            parse=parse_non_negative_int,
-        ),
-        Column(
-            "departement_etablissement",
-            "VARCHAR",
-            synonyms=(
-                "Département",
-                "Département établissement",
-                "Dept",
-                "Dép",
-                "Département employeur",
-                "Département de l'établissement",
-            ),
-            parse=parse_departement,
-        ),
-        Column(
-            "sexe",
-            "VARCHAR",
-            synonyms=("Sexe", "Genre", "Sexe du salarié", "Sexe alternant"),
-            parse=parse_sexe,
-        ),
-        Column(
-            "date_naissance",
-            "DATE",
-            synonyms=("Date de naissance", "Né le", "Date naissance", "Date de naissance du salarié"),
-            personal=True,
-        ),
-        Column(
-            "niveau_entree",
-            "VARCHAR",
-            synonyms=(
-                "Niveau d'entrée",
-                "Niveau entrée",
-                "Niveau à l'entrée",
-                "Niveau de formation à l'entrée",
-            ),
-        ),
-        Column(
-            "diplome_prepare",
-            "VARCHAR",
-            synonyms=(
-                "Diplôme préparé",
-                "Diplome prepare",
-                "Titre préparé",
-                "Qualification préparée",
-                "Certification préparée",
-            ),
-        ),
-        Column(
-            "code_rncp",
-            "VARCHAR",
-            synonyms=("RNCP", "Code RNCP", "N° RNCP", "Fiche RNCP"),
-            parse=parse_code_rncp,
-        ),
-        Column(
-            "code_rome", "VARCHAR", synonyms=("ROME", "Code ROME", "Code métier ROME"), parse=parse_code_rome
-        ),
-        Column("formacode", "VARCHAR", synonyms=("Formacode", "Code formacode", "Code Formacode")),
-        Column(
-            "siret_organisme_formation",
-            "VARCHAR",
-            synonyms=(
-                "SIRET organisme de formation",
-                "SIRET OF",
-                "Siret organisme",
-                "SIRET organisme formation",
-                "Siret du CFA",
-                "SIRET CFA",
-            ),
-            parse=parse_siret,
-        ),
-        Column(
-            "duree_hebdo",
-            "DOUBLE",
-            synonyms=("Durée hebdomadaire", "Durée hebdo", "Heures hebdo", "Durée hebdomadaire de travail"),
-            parse=parse_non_negative_float,
-        ),
-        Column(
-            "heures_formation",
-            "DOUBLE",
-            synonyms=(
-                "Heures de formation",
-                "Nb heures formation",
-                "Nombre d'heures de formation",
-                "Durée formation",
-                "Durée de la formation",
-            ),
-            parse=parse_non_negative_float,
-        ),
-    ]
+        parse=parse_non_negative_float,
+    ),
+)
 
 
-def age_at(birth: dt.date, day: dt.date) -> int:
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
-
-
-def _check_contract_dates(row: dict) -> str | None:
-    if row["date_fin"] is not None and row["date_fin"] < row["date_debut"]:
-        return "date_fin before date_debut"
-    return None
-
-
-def _check_age(row: dict) -> str | None:
+def check_age(row: dict, context: ReadContext) -> str | None:
     if row["date_naissance"] is None:
         return None
     age = age_at(row["date_naissance"], row["date_debut"])
@@ -255,106 +304,97 @@ def _check_age(row: dict) -> str | None:
     return None
 
 
-def read_uniformation_contrats(path: Path | str, branches: dict[str, str]) -> ReadResult:
-    """Uniformation contrats de professionnalisation (CSV or XLSX). Key: `num_contrat`."""
-    return read_table(
-        path,
-        "uniformation_contrats",
-        contrats_spec(branches),
-        checks=(_check_contract_dates, _check_age),
-        key=("num_contrat",),
-    )
+CONTRATS = Reader(
+    CONTRATS_COLUMNS,
+    checks=(
+        check_branch,
+        end_after_start,
+        past_year("annee_engagement"),
+        plausible_dates("date_engagement", "date_debut"),
+        check_age,
+    ),
+)
 
 
 # ---------------------------------------------------------------------------------------------
 # Uniformation: adhérents
 
 
-def adherents_spec(branches: dict[str, str]) -> list[Column]:
-    return [
-        Column(
-            "annee",
-            "INTEGER",
-            required=True,
-            synonyms=("Année", "Exercice", "Année d'adhésion"),
-            parse=parse_year,
+ADHERENTS_COLUMNS = (
+    Column(
+        "annee",
+        "INTEGER",
+        required=True,
+        synonyms=("Année", "Exercice", "Année d'adhésion"),
+        parse=parse_year,
+    ),
+    Column(
+        "siret",
+        "VARCHAR",
+        required=True,
+        synonyms=("SIRET", "N° SIRET", "Siret adhérent", "SIRET établissement"),
+        parse=parse_siret,
+    ),
+    Column(
+        "raison_sociale",
+        "VARCHAR",
+        synonyms=("Raison sociale", "Dénomination", "Nom", "Entreprise", "Nom de l'adhérent"),
+    ),
+    Column(
+        "branche",
+        "VARCHAR",
+        required=True,
+        synonyms=("Branche professionnelle", "Code branche", "Libellé branche"),
+    ),
+    Column("code_naf", "VARCHAR", synonyms=("NAF", "Code NAF", "Code APE", "APE"), parse=parse_code_naf),
+    Column(
+        "departement",
+        "VARCHAR",
+        synonyms=("Département", "Dept", "Dép", "Département établissement"),
+        parse=parse_departement,
+    ),
+    Column(
+        "effectif_etp",
+        "DOUBLE",
+        synonyms=("Effectif ETP", "ETP", "Effectif en ETP", "Équivalent temps plein"),
+        parse=parse_non_negative_float,
+    ),
+    Column(
+        "salaries_physiques",
+        "INTEGER",
+        synonyms=(
+            "Salariés physiques",
+            "Nb salariés",
+            "Nombre de salariés",
+            "Effectif physique",
+            "Salariés",
         ),
-        Column(
-            "siret",
-            "VARCHAR",
-            required=True,
-            synonyms=("SIRET", "N° SIRET", "Siret adhérent", "SIRET établissement"),
-            parse=parse_siret,
-        ),
-        Column(
-            "raison_sociale",
-            "VARCHAR",
-            synonyms=("Raison sociale", "Dénomination", "Nom", "Entreprise", "Nom de l'adhérent"),
-        ),
-        Column(
-            "branche",
-            "VARCHAR",
-            required=True,
-            synonyms=("Branche professionnelle", "Code branche", "Libellé branche"),
-            parse=_branch_parser(branches),
-        ),
-        Column("code_naf", "VARCHAR", synonyms=("NAF", "Code NAF", "Code APE", "APE"), parse=parse_code_naf),
-        Column(
-            "departement",
-            "VARCHAR",
-            synonyms=("Département", "Dept", "Dép", "Département établissement"),
-            parse=parse_departement,
-        ),
-        Column(
-            "effectif_etp",
-            "DOUBLE",
-            synonyms=("Effectif ETP", "ETP", "Effectif en ETP", "Équivalent temps plein"),
-            parse=parse_non_negative_float,
-        ),
-        Column(
-            "salaries_physiques",
-            "INTEGER",
-            synonyms=(
-                "Salariés physiques",
-                "Nb salariés",
-                "Nombre de salariés",
-                "Effectif physique",
-                "Salariés",
-            ),
-            parse=parse_non_negative_int,
-        ),
-        Column(
-            "dont_femmes",
-            "INTEGER",
-            synonyms=("Dont femmes", "Femmes", "Nb femmes", "Nombre de femmes"),
-            parse=parse_non_negative_int,
-        ),
-    ]
+        parse=parse_non_negative_int,
+    ),
+    Column(
+        "dont_femmes",
+        "INTEGER",
+        synonyms=("Dont femmes", "Femmes", "Nb femmes", "Nombre de femmes"),
+        parse=parse_non_negative_int,
+    ),
+)
 
 
-def _check_women(row: dict) -> str | None:
+def check_women(row: dict, context: ReadContext) -> str | None:
     women, employees = row["dont_femmes"], row["salaries_physiques"]
     if women is not None and employees is not None and women > employees:
         return f"dont_femmes > salaries_physiques: {women} > {employees}"
     return None
 
 
-def read_uniformation_adherents(path: Path | str, branches: dict[str, str]) -> ReadResult:
-    """Uniformation member employers (CSV or XLSX). Key: (`annee`, `siret`)."""
-    return read_table(
-        path,
-        "uniformation_adherents",
-        adherents_spec(branches),
-        checks=(_check_women,),
-        key=("annee", "siret"),
-    )
+ADHERENTS = Reader(ADHERENTS_COLUMNS, checks=(check_branch, past_year("annee"), check_women))
 
 
 # ---------------------------------------------------------------------------------------------
 # Région: agreed training providers
 
 
-AGREMENTS_SPEC = [
+AGREMENTS_COLUMNS = (
     Column(
         "siret",
         "VARCHAR",
@@ -418,18 +458,9 @@ AGREMENTS_SPEC = [
     ),
     Column("date_fin", "DATE", synonyms=("Date de fin", "Fin", "Date fin agrément", "Fin agrément")),
     Column("qualiopi", "BOOLEAN", synonyms=("Qualiopi", "Certifié Qualiopi", "Certification Qualiopi")),
-]
+)
 
-
-def _check_agreement_dates(row: dict) -> str | None:
-    if row["date_debut"] is not None and row["date_fin"] is not None and row["date_fin"] < row["date_debut"]:
-        return "date_fin before date_debut"
-    return None
-
-
-def read_region_agrements(path: Path | str) -> ReadResult:
-    """The Région's agreed training providers (CSV or XLSX); only exact duplicates are refused."""
-    return read_table(path, "region_agrements", AGREMENTS_SPEC, checks=(_check_agreement_dates,))
+AGREMENTS = Reader(AGREMENTS_COLUMNS, checks=(end_after_start,))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -439,7 +470,7 @@ _OF = "adressePhysiqueOrganismeFormation."
 _DECL = "informationsDeclarees."
 _SPEC = "informationsDeclarees.specialitesDeFormation."
 
-ORGANISMES_SPEC = [
+ORGANISMES_COLUMNS = (
     Column(
         "nda",
         "VARCHAR",
@@ -459,6 +490,7 @@ ORGANISMES_SPEC = [
     Column(
         "certif_apprentissage", "BOOLEAN", synonyms=("certifications.actionsDeFormationParApprentissage",)
     ),
+    Column("qualiopi", "BOOLEAN", derived=True),
     Column("date_derniere_declaration", "DATE", synonyms=(_DECL + "dateDerniereDeclaration",)),
     *(
         Column(f"{kind}_specialite_{i}", "VARCHAR", synonyms=(f"{_SPEC}{kind}Specialite{i}",))
@@ -472,7 +504,8 @@ ORGANISMES_SPEC = [
         synonyms=(_DECL + "effectifFormateurs",),
         parse=parse_non_negative_int,
     ),
-]
+)
+
 
 # Columns of the published file we knowingly do not keep (so they raise no "unknown column" warning).
 ORGANISMES_IGNORED = (
@@ -487,72 +520,24 @@ ORGANISMES_IGNORED = (
     _DECL + "finExercice",
     _DECL + "nbStagiairesConfiesParUnAutreOF",
 )
+
 _CERTIFS = ("certif_actions_formation", "certif_bilans_competences", "certif_vae", "certif_apprentissage")
 
 
-def _derive_qualiopi(row: dict) -> None:
+def derive_qualiopi(row: dict) -> None:
     # Any certification declared true means the organisme holds Qualiopi for at least one category.
     row["qualiopi"] = any(row[c] for c in _CERTIFS)
 
 
-def read_organismes(path: Path | str, region: str) -> ReadResult:
-    """DGEFP "Liste publique des OF", keeping the organismes whose address is in `region`.
-
-    Rows of other régions (or with no région) are skipped before typing: they are not counted in
-    `rows_read`, and a warning gives their number. The file is read row by row (national, ~100k lines).
-    """
-    region = region.strip()
-    result = read_table(
-        path,
-        "organismes",
-        ORGANISMES_SPEC,
-        key=("nda",),
-        keep=lambda raw: raw.get("code_region", "").strip().lstrip("0") == region.lstrip("0"),
-        keep_label=f"rows of other régions than {region} skipped (not counted)",
-        derive=_derive_qualiopi,
-        ignored_headers=ORGANISMES_IGNORED,
-    )
-    names = [c[0] for c in result.columns]
-    result.columns.insert(names.index("certif_apprentissage") + 1, ("qualiopi", "BOOLEAN"))
-    ordered = [c[0] for c in result.columns]
-    result.rows = [{"_line": r["_line"], **{c: r[c] for c in ordered}} for r in result.rows]
-    return result
+def in_region(raw: dict, context: ReadContext) -> bool:
+    return raw.get("code_region", "").strip().lstrip("0") == context.region.strip().lstrip("0")
 
 
-# ---------------------------------------------------------------------------------------------
-# What the loaders and the sensor need to know about each source, without reading a file
-
-# raw table → (landing subfolder, file patterns).
-LANDING: dict[str, tuple[str, tuple[str, ...]]] = {
-    "uniformation_contrats": ("uniformation", ("contrats*.csv", "contrats*.xlsx")),
-    "uniformation_adherents": ("uniformation", ("adherents*.csv", "adherents*.xlsx")),
-    "region_agrements": ("agrements", ("*.csv", "*.xlsx")),
-    "organismes_formation": ("organismes", ("*.csv",)),
-}
-
-
-def _spec(source: str) -> list[Column]:
-    specs = {
-        "uniformation_contrats": lambda: contrats_spec({}),
-        "uniformation_adherents": lambda: adherents_spec({}),
-        "region_agrements": lambda: AGREMENTS_SPEC,
-        "organismes_formation": lambda: ORGANISMES_SPEC,
-    }
-    if source not in specs:
-        raise KeyError(f"unknown spreadsheet source {source!r}: expected one of {', '.join(specs)}")
-    return specs[source]()
-
-
-def columns_of(source: str) -> list[tuple[str, str]]:
-    """The typed columns of raw.<source>, in the order the reader gives them (derived ones included),
-    so that the table exists with its types even before the first file lands."""
-    columns = [(c.name, c.type) for c in _spec(source)]
-    if source == "organismes_formation":
-        names = [name for name, _ in columns]
-        columns.insert(names.index("certif_apprentissage") + 1, ("qualiopi", "BOOLEAN"))
-    return columns
-
-
-def personal_columns(source: str) -> set[str]:
-    """Columns whose values are personal data: kept in raw, never copied into quarantine reasons."""
-    return {c.name for c in _spec(source) if c.personal}
+# The national list (~100k lines) is read row by row; rows of other régions are skipped before typing.
+ORGANISMES = Reader(
+    ORGANISMES_COLUMNS,
+    keep=in_region,
+    keep_label="rows of other régions than {region} skipped (not counted)",
+    derive=derive_qualiopi,
+    ignored_headers=ORGANISMES_IGNORED,
+)

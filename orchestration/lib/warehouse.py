@@ -2,10 +2,15 @@
 
 DuckDB allows one writer per file: writers open it here, one at a time (jobs run in process);
 readers open it read-only. Nothing opens it at import time.
+
+The ledger is keyed by content: ``ops.loaded_files`` holds one row per (source, sha256) loaded, and a new
+content under a path already loaded is a new version of that file (the older row says which sha256
+replaced it, and when). ``ops.refused_files`` holds once each content refused as a whole, with the reason.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import os
 import shutil
@@ -29,6 +34,15 @@ create table if not exists ops.loaded_files (
     rows_quarantined bigint not null,
     loaded_at timestamptz not null,
     archived_path varchar
+);
+alter table ops.loaded_files add column if not exists replaced_by varchar;
+alter table ops.loaded_files add column if not exists replaced_at timestamptz;
+create table if not exists ops.refused_files (
+    source varchar not null,
+    path varchar not null,
+    sha256 varchar not null,
+    reason varchar not null,
+    refused_at timestamptz not null
 )
 """
 
@@ -65,28 +79,32 @@ class LandedFile:
     sha256: str
 
 
+# Files that are not data, whatever the folder: Office lock files, hidden files (macOS `._x`, `.DS_Store`),
+# Windows thumbnails and folder settings.
+NOT_DATA = ("~$*", ".*", "Thumbs.db", "desktop.ini")
+
+
+def is_data_file(path: Path) -> bool:
+    return not any(fnmatch.fnmatch(path.name, pattern) for pattern in NOT_DATA)
+
+
 def landed_files(folder: Path, patterns: Sequence[str]) -> list[LandedFile]:
-    """Files of a landing subfolder matching the patterns, sorted by name (deterministic load order)."""
+    """Data files of a landing subfolder matching the patterns, sorted by name (deterministic load order)."""
     if not folder.is_dir():
         return []
-    paths = sorted({p for pattern in patterns for p in folder.glob(pattern) if p.is_file()})
+    paths = sorted(
+        {p for pattern in patterns for p in folder.glob(pattern) if p.is_file() and is_data_file(p)}
+    )
+    return hashed(paths)
+
+
+def hashed(paths: Iterable[Path]) -> list[LandedFile]:
     return [LandedFile(p, sha256_of(p)) for p in paths]
 
 
 def loaded_hashes(con: duckdb.DuckDBPyConnection, source: str) -> set[str]:
     rows = con.execute("select sha256 from ops.loaded_files where source = ?", [source]).fetchall()
     return {row[0] for row in rows}
-
-
-def new_files(con: duckdb.DuckDBPyConnection, source: str, files: Iterable[LandedFile]) -> list[LandedFile]:
-    """Files whose content was never loaded for this source; the same content twice (two names) counts once."""
-    seen = loaded_hashes(con, source)
-    fresh: list[LandedFile] = []
-    for landed in files:
-        if landed.sha256 not in seen:
-            seen.add(landed.sha256)
-            fresh.append(landed)
-    return fresh
 
 
 @dataclass(frozen=True)
@@ -108,7 +126,8 @@ class FileLoad:
 
 def record_load(con: duckdb.DuckDBPyConnection, load: FileLoad, archived_path: str | None = None) -> None:
     con.execute(
-        "insert into ops.loaded_files values (?, ?, ?, ?, ?, ?, ?, ?)",
+        "insert into ops.loaded_files (source, path, sha256, rows_read, rows_loaded, rows_quarantined, "
+        "loaded_at, archived_path) values (?, ?, ?, ?, ?, ?, ?, ?)",
         [
             load.source,
             load.path,
@@ -120,6 +139,50 @@ def record_load(con: duckdb.DuckDBPyConnection, load: FileLoad, archived_path: s
             archived_path,
         ],
     )
+
+
+def current_versions(con: duckdb.DuckDBPyConnection, source: str, path: str, sha256: str) -> list[str]:
+    """The contents loaded under ``path`` that no later version replaced (other than ``sha256``)."""
+    return [
+        row[0]
+        for row in con.execute(
+            "select sha256 from ops.loaded_files "
+            "where source = ? and path = ? and replaced_by is null and sha256 <> ?",
+            [source, path, sha256],
+        ).fetchall()
+    ]
+
+
+def mark_replaced(con: duckdb.DuckDBPyConnection, source: str, old: Sequence[str], new: str) -> None:
+    if not old:
+        return
+    con.executemany(
+        "update ops.loaded_files set replaced_by = ?, replaced_at = now() where source = ? and sha256 = ?",
+        [[new, source, sha] for sha in old],
+    )
+
+
+def refused_hashes(con: duckdb.DuckDBPyConnection, source: str) -> dict[str, str]:
+    """sha256 → reason of the contents of ``source`` refused as a whole."""
+    rows = con.execute("select sha256, reason from ops.refused_files where source = ?", [source]).fetchall()
+    return dict(rows)
+
+
+def record_refusal(con: duckdb.DuckDBPyConnection, source: str, landed: LandedFile, reason: str) -> None:
+    """Record once that a content was refused as a whole (the same content under another name is not new)."""
+    con.execute(
+        "insert into ops.refused_files select ?, ?, ?, ?, now() "
+        "where not exists (select 1 from ops.refused_files where source = ? and sha256 = ?)",
+        [source, str(landed.path), landed.sha256, reason, source, landed.sha256],
+    )
+
+
+def refused_since(con: duckdb.DuckDBPyConnection, since: datetime) -> list[tuple[str, str, str]]:
+    """(source, path, reason) of the files refused since ``since``, for a run's summary."""
+    return con.execute(
+        "select source, path, reason from ops.refused_files where refused_at >= ? order by source, path",
+        [since],
+    ).fetchall()
 
 
 def create_table(con: duckdb.DuckDBPyConnection, table: str, columns: Sequence[tuple[str, str]]) -> None:
@@ -147,14 +210,21 @@ def insert_rows(
     return len(rows)
 
 
-def replace_table(
-    con: duckdb.DuckDBPyConnection,
-    table: str,
-    columns: Sequence[tuple[str, str]],
-    rows: Sequence[dict],
-) -> int:
-    con.execute(f"drop table if exists {table}")
-    return insert_rows(con, table, columns, rows)
+def replace_tables(
+    con: duckdb.DuckDBPyConnection, tables: dict[str, tuple[Sequence[tuple[str, str]], Sequence[dict]]]
+) -> dict[str, int]:
+    """Replace each table (name → (columns, rows)) in one transaction: all or, on any failure, none."""
+    loaded: dict[str, int] = {}
+    con.execute("begin transaction")
+    try:
+        for table, (columns, rows) in tables.items():
+            con.execute(f"drop table if exists {table}")
+            loaded[table] = insert_rows(con, table, columns, rows)
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return loaded
 
 
 def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:

@@ -19,12 +19,11 @@ import dagster as dg
 
 from orchestration.defs.automation.jobs import refresh_all
 from orchestration.lib import offers
-from orchestration.lib.sources import LANDING
+from orchestration.lib.registry import SOURCES
 from orchestration.lib.warehouse import is_archived, sha256_of
 from orchestration.settings import load_settings
 
 OFFERS = dg.AssetKey(["raw", offers.SOURCE])
-WATCHED = {**LANDING, offers.SOURCE: ("francetravail", offers.FILE_PATTERNS)}
 
 # A file modified less than this long ago may still be being copied: it is looked at on a later tick.
 SETTLE_SECONDS = 10
@@ -41,22 +40,21 @@ class NewFile:
 def scan_landing(
     landing_dir: Path, data_dir: Path, cursor: dict, now: float | None = None
 ) -> tuple[list[NewFile], dict]:
-    """The files of the spreadsheet sources whose content was never seen, and the next cursor.
+    """The data files of the registry's sources whose content was never seen, and the next cursor.
 
     Only files whose size or mtime changed since the last tick are hashed. The same content under two
-    names (or twice for one source) is one new file.
+    names (or twice for one source) is one new file. Files that are not data (``~$*`` lock files,
+    dotfiles, ``Thumbs.db``) are never looked at.
     """
     now = time.time() if now is None else now
     known: dict = cursor.get("files", {})
     seen: dict[str, set[str]] = {source: set(h) for source, h in cursor.get("hashes", {}).items()}
     files: dict = {}
     new: list[NewFile] = []
-    for source, (folder, patterns) in WATCHED.items():
+    for src in SOURCES:
+        source = src.name
         hashes = seen.setdefault(source, set())
-        paths = sorted(
-            {p for pattern in patterns for p in (landing_dir / folder).glob(pattern) if p.is_file()}
-        )
-        for path in paths:
+        for path in src.paths(landing_dir):
             stat = path.stat()
             if now - stat.st_mtime < SETTLE_SECONDS:
                 continue  # not in the cursor: looked at again on the next tick
@@ -120,8 +118,9 @@ def offer_partition_range(paths: list[Path], partitions_def) -> tuple[str, str] 
     job=refresh_all,
     minimum_interval_seconds=MINIMUM_INTERVAL_SECONDS,
     default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Requests a run of the matching ingestion assets and everything downstream when a new file "
-    "lands in francetravail/ (the partitions of its creation days), uniformation/, agrements/ or organismes/.",
+    description="Requests a run of the matching ingestion assets and everything downstream when a new data "
+    f"file lands in {', '.join(sorted({f'{s.folder}/' for s in SOURCES}))} (offers: the partitions of its "
+    "creation days).",
 )
 def new_landing_files(context: dg.SensorEvaluationContext) -> dg.SensorResult:
     settings = load_settings()
