@@ -66,5 +66,7 @@ def sample_run(tmp_path_factory):
         "warehouse": root / "data" / "warehouse.duckdb",
         "publication": root / "data" / "publication",
         "snapshot": snapshot,
+        # the first run's edition: immutable, whatever later runs publish as latest
+        "edition": (root / "data" / "publication" / "latest").resolve(),
         "result": result,
     }

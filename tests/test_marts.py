@@ -110,7 +110,7 @@ def test_hiring_pressure_divides_the_sector_s_offers_by_the_sector_s_employees(c
     by_naf = one(
         con,
         "select count(*) from intermediate.int_offres__enrichies o "
-        "join staging.naf_secteur n on n.code_naf = o.code_naf "
+        "join staging.stg_referentiels__naf_secteur n on n.code_naf = o.code_naf "
         "where o.est_dans_region and o.fiche_id = 'aide-a-domicile' and o.annee_creation = 2025",
     )[0]
     # the denominator: every member employer of the sector in the région

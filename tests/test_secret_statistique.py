@@ -347,7 +347,7 @@ def test_pages_show_s_where_the_csv_is_empty(crafted):
 
 @pytest.fixture(scope="module")
 def sample_edition(sample_run):
-    return sample_run["publication"] / "latest"
+    return sample_run["edition"]
 
 
 def test_the_sample_edition_keeps_the_secret(sample_edition):

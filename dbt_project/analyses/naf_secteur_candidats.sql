@@ -9,7 +9,7 @@ adherents as (
 ),
 
 naf_secteur as (
-    select * from {{ ref('naf_secteur') }}
+    select * from {{ ref('stg_referentiels__naf_secteur') }}
 )
 
 select

@@ -44,9 +44,10 @@ REFERENTIALS: dict[str, list[str]] = {
         "codes_rome",
     ],
     "ref_fiches_metiers": ["fiche_id", "libelle_fiche", "code_rome", "branches"],
+    "ref_naf_secteur": ["code_naf", "libelle_naf"],
 }
 OFFICIAL = ("ref_rome_codes", "ref_communes", "ref_departements")
-CURATED = ("ref_branches", "ref_certifications", "ref_fiches_metiers")
+CURATED = ("ref_branches", "ref_certifications", "ref_fiches_metiers", "ref_naf_secteur")
 
 
 class ReferentialMissing(FileNotFoundError):

@@ -32,7 +32,7 @@ rome_fiches as (
 ),
 
 naf_secteur as (
-    select * from {{ ref('naf_secteur') }}
+    select * from {{ ref('stg_referentiels__naf_secteur') }}
 ),
 
 located as (

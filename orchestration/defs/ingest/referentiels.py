@@ -1,6 +1,6 @@
 """Reference data: the official ROME 4.0 and INSEE COG / zones d'emploi files (those shipped in
 seeds/reference/official, or the newer releases of OBS_REFERENCE_DIR), and the curated seeds (branches,
-certifications, fiches métiers). Every file is read first, then all tables are replaced in one
+certifications, fiches métiers, NAF codes of the sector). Every file is read first, then all tables are replaced in one
 transaction: a failure leaves the previous version whole."""
 
 import dagster as dg
@@ -16,6 +16,8 @@ DESCRIPTIONS = {
     "ref_branches": "The 18 professional branches of the Cohésion sociale sector, with accepted spellings.",
     "ref_certifications": "Certifications of the sector (RNCP/RS) with the ROME codes they lead to.",
     "ref_fiches_metiers": "The 11 fiches métiers and their ROME codes (editable seed).",
+    "ref_naf_secteur": "The NAF codes of the sector: the member employers' codes, a reviewable seed (whose offers "
+    "are the sector's own).",
 }
 
 
