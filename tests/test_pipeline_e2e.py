@@ -62,7 +62,9 @@ def test_first_run_publishes_the_2022_key_figures_exactly(workspace, first_run):
         (row["annee"], row["libelle_branche"]): row
         for row in read_csv(latest / "donnees" / "portrait_contrats_par_branche.csv")
     }
-    published = [r for (y, _), r in branches.items() if y == "2022" and r["rang"]]  # a secret branch has no rank
+    published = [
+        r for (y, _), r in branches.items() if y == "2022" and r["rang"]
+    ]  # a secret branch has no rank
     top = sorted(published, key=lambda r: int(r["rang"]))[:3]
     assert [
         (r["libelle_branche"], int(r["nb_contrats"]), int(r["nb_contrats_annee_precedente"])) for r in top
