@@ -37,7 +37,7 @@ run: $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml
 test: $(MANIFEST)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 --dist loadgroup --durations=20
 
 lint: $(BIN)/dagster
 	$(BIN)/ruff check .

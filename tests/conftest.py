@@ -70,3 +70,11 @@ def sample_run(tmp_path_factory):
         "edition": (root / "data" / "publication" / "latest").resolve(),
         "result": result,
     }
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist (`--dist loadgroup`): the tests that read the sample's run share one worker,
+    so the run happens once; every other file stays on one worker, so its module fixtures run once."""
+    for item in items:
+        group = "sample_run" if "sample_run" in item.fixturenames else item.module.__name__
+        item.add_marker(pytest.mark.xdist_group(group))

@@ -81,12 +81,14 @@ def test_the_ui_shows_the_whole_lineage_in_named_groups(webserver):
     nodes = graphql(webserver, QUERY)["data"]["assetNodes"]
     by_key = {"/".join(n["assetKey"]["path"]): n for n in nodes}
     groups = {n["groupName"] for n in nodes}
-    assert {"ingestion", "referentiels", "staging", "intermediate", "marts", "publication"} <= groups
+    assert {"ingestion", "referentiels", "staging", "intermediate", "marts", "audit", "publication"} <= groups
     assert all(n["description"] for n in nodes)
 
     parents = {key: {"/".join(d["path"]) for d in n["dependencyKeys"]} for key, n in by_key.items()}
     assert "raw/francetravail_offres" in parents["staging/stg_francetravail__offres"]
-    assert "marts/portrait_chiffres_cles" in parents["publication/edition"]
+    assert "publication/pub_portrait_chiffres_cles" in parents["publication/edition"]
+    assert "audit/audit_portrait_chiffres_cles" in parents["publication/pub_portrait_chiffres_cles"]
+    assert "marts/portrait_chiffres_cles" in parents["audit/audit_portrait_chiffres_cles"]
 
     def ancestors(key):
         seen, frontier = set(), [key]
