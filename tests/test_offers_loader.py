@@ -286,3 +286,20 @@ def test_a_quarantined_offer_keeps_a_safe_extract_and_never_its_contact(con, tmp
     assert con.execute(
         "select count(*) from raw.francetravail_offres where contact is not null"
     ).fetchone() == (1,)
+
+
+def test_quarantine_rows_copied_whole_by_an_earlier_version_lose_their_contact(con):
+    offers.ensure_tables(con)
+    record = {"id": "OLD1", "intitule": "Aide à domicile", "contact": {"courriel": "a.b@example.org"}}
+    con.executemany(
+        "insert into quarantine.francetravail_offres values ('old.ndjson', ?, 'missing or invalid dateCreation', "
+        "?, now(), null)",
+        [[1, json.dumps(record)], [2, '{"id": "OLD2", "contact": {"telephone": "06 00 00 00 00"'], [3, None]],
+    )
+
+    offers.ensure_tables(con)  # every load starts with it
+
+    documents = dict(con.execute("select _line, _document from quarantine.francetravail_offres").fetchall())
+    assert json.loads(documents[1]) == {"id": "OLD1", "intitule": "Aide à domicile"}
+    assert "06 00" not in documents[2] and documents[2].startswith('{"id": "OLD2"')
+    assert documents[3] is None

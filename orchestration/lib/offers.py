@@ -1,9 +1,14 @@
 """France Travail offers: from landing files (API bodies, arrays, NDJSON) into ``raw.francetravail_offres``.
 
-Everything streams through DuckDB: files are read as JSON text documents with their line (NDJSON) or
-record number (JSON files), validated, typed with one ``json_transform`` per document, then merged into
-``raw`` so that each offer ``id`` keeps its latest ``dateActualisation``. Rows that cannot be loaded go
-to ``quarantine.francetravail_offres`` with the file, the line and the reason.
+A load has two phases. First each file is parsed and checked on its own, outside any transaction: an
+NDJSON file straight from ``read_json`` when every physical line is one record (else record by record,
+to name the line that is wrong), a JSON file record by record; a ``.json`` object without ``resultats``
+is refused whole, naming the file. Then one transaction writes what the checks kept: nothing about a
+file's content can fail it, and nothing is retried. Each offer ``id`` keeps its latest
+``dateActualisation``, across files and days. Records refused (malformed JSON, no id or an id that is
+neither a string nor an integer, no readable dateCreation, a creation day before the first partition or
+after the day of the load, a negative nombrePostes) go to ``quarantine.francetravail_offres`` with the
+file, the line, the reason naming the field, and a safe extract: never ``contact``, which stays in raw.
 
 Partitions (``load_range``): ``raw.francetravail_offres`` is partitioned by creation day (Europe/Paris).
 Loading a range of days replaces, in one transaction, every row created in that range by the rows of
@@ -15,8 +20,9 @@ the given files for those days. How the file ledger and partitions interact:
   day does not re-parse a year of landing files, and a range is loaded with one scan of each file.
 - ``ops.offer_partitions`` (creation_day, origin, read, loaded, quarantined, files, loaded_at) is the
   per-partition load log, replaced each time a day is loaded (an empty day has a row with zeros).
-- Quarantined records with a readable creation day belong to that day's partition (replaced with it);
-  records without one (malformed JSON, no dateCreation) are quarantined once, when their file is new.
+- Quarantined records with a creation day in the partitions belong to that day's partition (replaced with
+  it); the others (malformed JSON, no dateCreation, a day outside the partitions) are quarantined once,
+  when their file is new.
 """
 
 from __future__ import annotations
@@ -160,7 +166,7 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
         f"""
         update {QUARANTINE_TABLE}
         set _document = case
-            when json_valid(_document) then json_merge_patch(_document, '{{"contact": null}}')
+            when json_valid(_document) then json_merge_patch(_document, '{{"contact": null}}')::varchar
             else {TEXT_EXTRACT.replace("doc", "_document")}
         end
         where _document like '%"contact"%'
