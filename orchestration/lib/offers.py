@@ -300,10 +300,10 @@ def _raw_names_in(window: Window) -> str:
     return ", ".join(inside if name == "creation_day" else name for name, _, _ in RAW_COLUMNS)
 
 
-def _checked_sql(typed: str, window: Window) -> str:
-    """SCAN_TABLE from a query of typed records (line, _json_reason, _text, the raw columns, CHECKED)."""
+def _checked_sql(typed: str, window: Window, table: str) -> str:
+    """A temp table from a query of typed records (line, _json_reason, _text, the raw columns, CHECKED)."""
     return f"""
-        create or replace temp table {SCAN_TABLE} as
+        create or replace temp table {table} as
         with typed as ({typed}),
         checked as (select *, {_checks_sql(window)} as _reason from typed)
         select line, {_raw_names_in(window)}, _reason,
@@ -312,7 +312,7 @@ def _checked_sql(typed: str, window: Window) -> str:
     """
 
 
-def _scan_fast(con: duckdb.DuckDBPyConnection, path: Path, window: Window) -> bool:
+def _scan_fast(con: duckdb.DuckDBPyConnection, path: Path, window: Window, table: str) -> bool:
     """An NDJSON file straight from ``read_json`` (one parse of each record). True when every physical
     line is one record: a blank or malformed line (read_json skips or refuses it) needs the record path
     to keep line numbers and say which line is wrong. Nothing is written but the temp table."""
@@ -324,15 +324,15 @@ def _scan_fast(con: duckdb.DuckDBPyConnection, path: Path, window: Window) -> bo
     """
     try:
         con.execute("set preserve_insertion_order = true")  # row_number() follows the file's order
-        con.execute(_checked_sql(typed, window))
+        con.execute(_checked_sql(typed, window, table))
     except duckdb.Error:
         return False
-    records = con.execute(f"select count(*) from {SCAN_TABLE}").fetchone()[0]
+    records = con.execute(f"select count(*) from {table}").fetchone()[0]
     return records == _physical_lines(path)
 
 
-def _scan_records(con: duckdb.DuckDBPyConnection, path: Path, window: Window) -> str | None:
-    """Any offers file record by record into SCAN_TABLE (line or record number, a reason per record).
+def _scan_records(con: duckdb.DuckDBPyConnection, path: Path, window: Window, table: str) -> str | None:
+    """Any offers file record by record into ``table`` (line or record number, a reason per record).
     Returns None, or a message when the file as a whole is not readable JSON."""
     structure = _sql_string(json.dumps(OFFER_STRUCTURE))
     typed = f"""
@@ -354,7 +354,7 @@ def _scan_records(con: duckdb.DuckDBPyConnection, path: Path, window: Window) ->
         )
     """
     try:
-        con.execute(_checked_sql(typed, window))
+        con.execute(_checked_sql(typed, window, table))
     except (duckdb.InvalidInputException, duckdb.ConversionException) as error:
         # not JSON at all; other errors (memory, disk) fail the load instead of blaming the file
         return f"unreadable file: {str(error).splitlines()[0][:300]}"
@@ -386,16 +386,18 @@ def unrecognised_shape(path: Path) -> str | None:
     )
 
 
-def scan_file(con: duckdb.DuckDBPyConnection, path: Path, window: Window) -> tuple[str, str | None]:
-    """Parse and check one file into SCAN_TABLE, outside any transaction, so that nothing about a file's
-    content can fail the load's transaction. Returns (how, message): "fast" or "records" (the file is in
-    SCAN_TABLE), "unreadable" (not JSON: quarantined whole) or "refused" (not offers: refused whole)."""
+def scan_file(
+    con: duckdb.DuckDBPyConnection, path: Path, window: Window, table: str = SCAN_TABLE
+) -> tuple[str, str | None]:
+    """Parse and check one file into the temp ``table``, outside any transaction, so that nothing about a
+    file's content can fail the load's transaction. Returns (how, message): "fast" or "records" (the file
+    is in ``table``), "unreadable" (not JSON: quarantined whole) or "refused" (not offers: refused whole)."""
     refusal = unrecognised_shape(path)
     if refusal:
         return "refused", refusal
-    if path.suffix.lower() in (".jsonl", ".ndjson") and _scan_fast(con, path, window):
+    if path.suffix.lower() in (".jsonl", ".ndjson") and _scan_fast(con, path, window, table):
         return "fast", None
-    error = _scan_records(con, path, window)
+    error = _scan_records(con, path, window, table)
     return ("unreadable", error) if error else ("records", None)
 
 
@@ -485,7 +487,7 @@ def files_to_scan(
     return chosen
 
 
-PARSED_TABLE = "_offers_parsed"  # the rows a load writes, from every file scanned
+PARSED_TABLE = "_offers_parsed"  # files quarantined whole (the rows of the others stay in their scan table)
 INDEX_TABLE = "_offers_index"  # the days of the files indexed by this load
 DAYS_TABLE = "_offers_range_days"  # records read and refused per day of the range
 
@@ -501,6 +503,7 @@ class _Writes:
 
     loads: list[FileLoad] = field(default_factory=list)
     refusals: list[tuple[LandedFile, str]] = field(default_factory=list)
+    scans: list[tuple[str, str]] = field(default_factory=list)  # (temp table, path): the rows to write
 
 
 def load_range(
@@ -556,7 +559,7 @@ def load_range(
                 log(f"{landed.path.name}: {how}")
         _write(con, writes, bounds, origin, source, result)
     finally:
-        for table in (SCAN_TABLE, PARSED_TABLE, INDEX_TABLE, DAYS_TABLE):
+        for table in [SCAN_TABLE, PARSED_TABLE, INDEX_TABLE, DAYS_TABLE, *(t for t, _ in writes.scans)]:
             con.execute(f"drop table if exists {table}")
         con.execute("reset preserve_insertion_order")
         con.execute("reset memory_limit")
@@ -566,10 +569,8 @@ def load_range(
 
 
 def _create_work_tables(con: duckdb.DuckDBPyConnection) -> None:
-    columns = ", ".join(f"{name} {sql_type}" for name, sql_type, _ in RAW_COLUMNS)
     con.execute(
-        f"create or replace temp table {PARSED_TABLE} "
-        f"(_source_file varchar, line bigint, {columns}, _reason varchar, _document varchar)"
+        f"create or replace temp table {PARSED_TABLE} (_source_file varchar, line bigint, _reason varchar)"
     )
     con.execute(
         f"create or replace temp table {INDEX_TABLE} (sha256 varchar, creation_day date, records bigint)"
@@ -593,7 +594,11 @@ def _parse(
     """Scan one file and keep what the range needs: its rows of the range, and (for a new file) its
     records in no partition. Returns how the file was read."""
     path = str(landed.path)
-    how, message = scan_file(con, landed.path, window)
+    # each file keeps its own scan table until the transaction (no copy of its rows in between)
+    table = f"{SCAN_TABLE}_{len(writes.scans)}"
+    how, message = scan_file(con, landed.path, window, table)
+    if how in ("refused", "unreadable"):
+        con.execute(f"drop table if exists {table}")  # what a first attempt may have left
     if how == "refused":
         writes.refusals.append((landed, message))
         result.files_refused.append((path, message))
@@ -610,15 +615,11 @@ def _parse(
             result.rows_read += 1
             result.rows_quarantined += 1
         return how
+    writes.scans.append((table, path))
     in_range = "creation_day >= ? and creation_day < ?"
     con.execute(
-        f"insert into {PARSED_TABLE} by name select ? as _source_file, * from {SCAN_TABLE} "
-        f"where ({in_range}) or (creation_day is null and ?)",
-        [path, *bounds, is_new],
-    )
-    con.execute(
         f"insert into {DAYS_TABLE} select creation_day, count(*), count(*) filter (where _reason is not null) "
-        f"from {SCAN_TABLE} where {in_range} group by creation_day",
+        f"from {table} where {in_range} group by creation_day",
         bounds,
     )
     total, refused, read_in_range, refused_in_range, undated, outside = con.execute(
@@ -627,7 +628,7 @@ def _parse(
             count(*) filter (where {in_range}), count(*) filter (where _reason is not null and {in_range}),
             count(*) filter (where creation_day is null),
             count(*) filter (where creation_day is not null and not ({in_range}))
-        from {SCAN_TABLE}
+        from {table}
         """,
         bounds * 3,
     ).fetchone()
@@ -640,16 +641,21 @@ def _parse(
         result.new_days_outside_range.extend(
             row[0]
             for row in con.execute(
-                f"select distinct creation_day from {SCAN_TABLE} "
+                f"select distinct creation_day from {table} "
                 f"where creation_day is not null and not ({in_range})",
                 bounds,
             ).fetchall()
         )
     if is_new or needs_index:
         con.execute(
-            f"insert into {INDEX_TABLE} select ?, creation_day, count(*) from {SCAN_TABLE} group by creation_day",
+            f"insert into {INDEX_TABLE} select ?, creation_day, count(*) from {table} group by creation_day",
             [landed.sha256],
         )
+    # keep what the range writes: its rows, and (for a new file) the records in no partition
+    con.execute(
+        f"delete from {table} where not coalesce(({in_range}) or (creation_day is null and ?), false)",
+        [*bounds, is_new],
+    )
     return how
 
 
@@ -668,13 +674,19 @@ def _write(
     try:
         con.execute(f"delete from {RAW_TABLE} where {in_range}", bounds)
         con.execute(f"delete from {QUARANTINE_TABLE} where _creation_day >= ? and _creation_day < ?", bounds)
+        for table, path in writes.scans:
+            con.execute(
+                f"insert into {RAW_TABLE} select {RAW_NAMES}, ?, line, now() from {table} where _reason is null",
+                [path],
+            )
+            con.execute(
+                f"insert into {QUARANTINE_TABLE} select ?, line, _reason, _document, now(), creation_day "
+                f"from {table} where _reason is not null",
+                [path],
+            )
         con.execute(
-            f"insert into {RAW_TABLE} select {RAW_NAMES}, _source_file, line, now() "
-            f"from {PARSED_TABLE} where _reason is null"
-        )
-        con.execute(
-            f"insert into {QUARANTINE_TABLE} select _source_file, line, _reason, _document, now(), creation_day "
-            f"from {PARSED_TABLE} where _reason is not null"
+            f"insert into {QUARANTINE_TABLE} select _source_file, line, _reason, null, now(), null "
+            f"from {PARSED_TABLE}"
         )
         for load in writes.loads:
             record_load(con, load)
