@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 from fake_francetravail import make_offers
 
-from orchestration.lib import offers
+from orchestration.lib import offers, registry
 from orchestration.lib.warehouse import connect
 
 
@@ -303,3 +303,11 @@ def test_quarantine_rows_copied_whole_by_an_earlier_version_lose_their_contact(c
     assert json.loads(documents[1]) == {"id": "OLD1", "intitule": "Aide à domicile"}
     assert "06 00" not in documents[2] and documents[2].startswith('{"id": "OLD2"')
     assert documents[3] is None
+
+
+def test_the_fields_withheld_from_quarantine_are_the_registrys_personal_columns_of_the_offers():
+    personal = registry.source(offers.SOURCE).personal
+    assert personal == offers.PERSONAL and "contact" in personal
+    raw_columns = {name for name, _, _ in offers.RAW_COLUMNS}
+    # each is a raw column and a field of the offers' JSON of the same name
+    assert all(name in raw_columns and name in offers.OFFER_STRUCTURE for name in personal)

@@ -39,6 +39,7 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
+from orchestration.lib import registry
 from orchestration.lib.warehouse import (
     FileLoad,
     LandedFile,
@@ -142,6 +143,10 @@ RAW_COLUMNS: list[tuple[str, str, str]] = [
 ]
 META_COLUMNS = [("_source_file", "varchar"), ("_line", "bigint"), ("_loaded_at", "timestamptz")]
 
+# The registry's personal columns of the offers; each is also the name of its field in the offers' JSON.
+PERSONAL = registry.source(SOURCE).personal
+WITHHELD_PATCH = json.dumps(dict.fromkeys(PERSONAL))  # json_merge_patch removes these fields
+
 QUARANTINE_COLUMNS = [
     ("_source_file", "varchar"),
     ("_line", "bigint"),
@@ -166,10 +171,10 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
         f"""
         update {QUARANTINE_TABLE}
         set _document = case
-            when json_valid(_document) then json_merge_patch(_document, '{{"contact": null}}')::varchar
-            else {TEXT_EXTRACT.replace("doc", "_document")}
+            when json_valid(_document) then json_merge_patch(_document, {_sql_string(WITHHELD_PATCH)})::varchar
+            else {TEXT_EXTRACT.replace("(doc,", "(_document,")}
         end
-        where _document like '%"contact"%'
+        where {" or ".join(f"_document like '%{chr(34)}{name}{chr(34)}%'" for name in PERSONAL)}
         """
     )
 
@@ -284,12 +289,13 @@ def _checks_sql(window: Window) -> str:
     """
 
 
-# What quarantine keeps of a refused record: a few fields that say which offer it is, never ``contact``
-# (personal data never leaves raw). A record that is not JSON keeps its first characters up to "contact".
+# What quarantine keeps of a refused record: a few fields that say which offer it is, never a personal
+# field (``contact``: personal data never leaves raw). A record that is not JSON keeps its first
+# characters, cut where a personal field starts.
 SAFE_EXTRACT = """json_object('id', id, 'intitule', left(intitule, 200), 'dateCreation', _date_creation_text,
     'dateActualisation', date_actualisation, 'romeCode', rome_code, 'typeContrat', type_contrat,
     'nombrePostes', nombre_postes, 'lieuTravail', lieu_travail_libelle)"""
-TEXT_EXTRACT = "left(regexp_replace(doc, '\"contact\".*$', '\"contact\": (withheld)', 's'), 500)"
+TEXT_EXTRACT = f"left(regexp_replace(doc, '\"({'|'.join(PERSONAL)})\".*$', '\"\\1\": (withheld)', 's'), 500)"
 
 
 def _raw_names_in(window: Window) -> str:
