@@ -311,3 +311,34 @@ def test_the_fields_withheld_from_quarantine_are_the_registrys_personal_columns_
     raw_columns = {name for name, _, _ in offers.RAW_COLUMNS}
     # each is a raw column and a field of the offers' JSON of the same name
     assert all(name in raw_columns and name in offers.OFFER_STRUCTURE for name in personal)
+
+
+def test_the_path_of_each_file_is_chosen_from_its_check_before_the_transaction(con, tmp_path):
+    batch = make_offers(6, seed=17)
+    (tmp_path / "clean.ndjson").write_text("".join(json.dumps(o) + "\n" for o in batch[:2]), "utf-8")
+    (tmp_path / "blank.ndjson").write_text(
+        json.dumps(batch[2]) + "\n\n" + json.dumps(batch[3]) + "\n", "utf-8"
+    )
+    (tmp_path / "body.json").write_text(json.dumps({"resultats": batch[4:]}), "utf-8")
+    (tmp_path / "page.html").write_text("<html>", "utf-8")  # not an offers pattern: ignored
+    (tmp_path / "export.json").write_text("<html>Erreur 502</html>", "utf-8")
+    said = []
+    day = date(2025, 3, 4)
+
+    result = offers.load_range(
+        con, offers.landed_offer_files(tmp_path, con), day, day + timedelta(days=2), log=said.append
+    )
+
+    assert sorted(said) == [
+        "blank.ndjson: records",  # a blank line: record by record, to keep the line numbers
+        "body.json: records",
+        "clean.ndjson: fast",
+        "export.json: unreadable",
+    ]
+    assert (result.rows_loaded, result.rows_quarantined) == (6, 1)
+    assert con.execute(
+        "select _line from raw.francetravail_offres where _source_file like '%blank%' order by 1"
+    ).fetchall() == [
+        (1,),
+        (3,),
+    ]
