@@ -117,11 +117,15 @@ def test_in_api_mode_landing_files_still_load_and_an_api_answer_never_removes_an
     with FakeFranceTravail([updated, *first_answer[1:10]]) as fake:  # today the API answers less
         serve(monkeypatch, fake)
         second = materialize(instance=instance)
-
-    assert first.success and second.success
     rows = {r[0]: r[1] for r in raw_rows(env)}
+    for name in ("FRANCETRAVAIL_CLIENT_ID", "FRANCETRAVAIL_CLIENT_SECRET"):
+        monkeypatch.delenv(name)
+    third = materialize(instance=instance)  # without credentials: the kept answers still load
+
+    assert first.success and second.success and third.success
     assert len(rows) == 50  # 20 landed + 30 answered first: the second answer removed none
     assert rows[str(updated["id"])] == "Intitulé mis à jour"
+    assert {r[0]: r[1] for r in raw_rows(env)} == rows
     kept = sorted(p.name for p in (env / "data" / "api" / "francetravail").iterdir())
     assert len(kept) == 2 and all(name.endswith(".ndjson") for name in kept)
     with duckdb.connect(str(env / "data" / "warehouse.duckdb"), read_only=True) as con:

@@ -1,8 +1,8 @@
 """France Travail job offers, partitioned by creation day (Europe/Paris).
 
 A partition (or a range of them, in one run) is loaded from the landing folder's francetravail/ files
-and, when credentials are set, from every answer the API gave (kept under $OBS_DATA_DIR/api/francetravail/,
-this run's included): all are merged alike, the latest dateActualisation of each offer winning, so an API
+and from every answer the API gave (kept under $OBS_DATA_DIR/api/francetravail/; when credentials are set,
+the API is asked for the range first): all are merged alike, the latest dateActualisation of each offer winning, so an API
 answer never removes an offer loaded before. The range's rows are replaced in one transaction.
 """
 
@@ -64,12 +64,12 @@ API_COUNTS = (
 )
 
 
-def offer_files(con: duckdb.DuckDBPyConnection, settings: Settings, fetched: bool) -> list[LandedFile]:
-    """The files a load reads: the landing folder's, and every kept API answer when the API is used."""
-    files = offers.landed_offer_files(settings.landing_dir / "francetravail", con)
-    if fetched:
-        files += offers.landed_offer_files(settings.api_dir, con)
-    return files
+def offer_files(con: duckdb.DuckDBPyConnection, settings: Settings) -> list[LandedFile]:
+    """The files a load reads: the landing folder's and every kept API answer, credentials set or not (a
+    day reloaded without them keeps the offers the API gave)."""
+    return offers.landed_offer_files(settings.landing_dir / "francetravail", con) + offers.landed_offer_files(
+        settings.api_dir, con
+    )
 
 
 @dg.asset(
@@ -98,7 +98,7 @@ def francetravail_offres(
         context.log.info(f"API: {fetch.offers} offers in {fetch.stats['calls']} calls -> {fetch.path.name}")
         api = fetch.stats
     with connect(settings.warehouse) as con:
-        files = offer_files(con, settings, fetched=api is not None)
+        files = offer_files(con, settings)
         load = offers.load_range(
             con, files, first_day, end_day, origin="api" if api else "landing", log=context.log.debug
         )
