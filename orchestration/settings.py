@@ -53,6 +53,7 @@ class Settings:
     francetravail_client_secret: str | None
     francetravail_api_url: str
     francetravail_token_url: str
+    francetravail_max_retry_after: float = 120.0  # seconds: a longer Retry-After is waited this long
     # statistical secrecy of the publication layer (secret statistique)
     secret_min_people: int = 5
     secret_min_employers: int = 3
@@ -70,6 +71,11 @@ class Settings:
     def referentials_dir(self) -> Path:
         """The official referential files read: OBS_REFERENCE_DIR (newer releases), else those shipped."""
         return self.reference_dir or OFFICIAL_REFERENCE_DIR
+
+    @property
+    def api_dir(self) -> Path:
+        """Every API answer, kept as NDJSON: loaded like a landing file, and read again by restores."""
+        return self.data_dir / "api" / "francetravail"
 
     @property
     def api_enabled(self) -> bool:
@@ -148,6 +154,9 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         francetravail_client_secret=get("FRANCETRAVAIL_CLIENT_SECRET"),
         francetravail_api_url=(get("FRANCETRAVAIL_API_URL") or DEFAULT_API_URL).rstrip("/"),
         francetravail_token_url=get("FRANCETRAVAIL_TOKEN_URL") or DEFAULT_TOKEN_URL,
+        francetravail_max_retry_after=_number(
+            "FRANCETRAVAIL_MAX_RETRY_AFTER", get("FRANCETRAVAIL_MAX_RETRY_AFTER"), float, 120.0, minimum=0
+        ),
         secret_min_people=_number("OBS_SECRET_MIN_PEOPLE", get("OBS_SECRET_MIN_PEOPLE"), int, 5, minimum=1),
         secret_min_employers=_number(
             "OBS_SECRET_MIN_EMPLOYERS", get("OBS_SECRET_MIN_EMPLOYERS"), int, 3, minimum=1

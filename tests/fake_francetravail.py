@@ -46,12 +46,15 @@ class Scenario:
     client_id: str = "fake-client-id"
     client_secret: str = "fake-client-secret-s3cr3t"
     expires_in: int = 1499
-    retry_after: dict[int, int | None] = field(default_factory=dict)  # call → 429 with that Retry-After
+    # call → 429 with that Retry-After (seconds, an HTTP date, or anything a server may send)
+    retry_after: dict[int, int | str | None] = field(default_factory=dict)
     unavailable_calls: set[int] = field(default_factory=set)  # call → 503
     always_unavailable: bool = False  # every search answers 503
     expired_token_calls: set[int] = field(default_factory=set)  # call → 401, the token is revoked
     slow_calls: dict[int, float] = field(default_factory=dict)  # call → seconds before answering
     bad_request_calls: dict[int, str] = field(default_factory=dict)  # call → 400 with that message
+    empty_page_calls: set[int] = field(default_factory=set)  # call → its status, no offer, the full total
+    short_page_calls: dict[int, int] = field(default_factory=dict)  # call → at most that many offers
 
 
 @dataclass
@@ -187,7 +190,7 @@ class FakeFranceTravail:
                     created=datetime.fromisoformat(offer["dateCreation"]).astimezone(UTC),
                     departement=departement,
                     region_only=region_only,
-                    key=str(offer["id"]),
+                    key=str(offer.get("id")),
                     type_contrat=offer.get("typeContrat"),
                     body=json.dumps(offer, ensure_ascii=False).encode("utf-8"),
                 )
@@ -313,12 +316,14 @@ class FakeFranceTravail:
         end = end or datetime(9999, 1, 1, tzinfo=UTC)
         selected = self._select(params.get("region"), params.get("departement"), start, end)
         total = len(selected)
-        page = selected[first : last + 1]
+        page = selected[first : last + 1][: scenario.short_page_calls.get(number, PAGE_SIZE)]
         if not page:
             call["status"] = 204
             return 204, {}, b"", delay
         end_position = first + len(page) - 1
         status = 206 if end_position < total - 1 else 200
+        if number in scenario.empty_page_calls:  # a faulty answer: a page without its offers
+            page = []
         call["status"] = status
         types = Counter(o.type_contrat for o in page)
         filtres = [

@@ -171,6 +171,80 @@ def test_429_without_retry_after_backs_off():
     assert 0.5 <= clock.sleeps[0] < 1.5 and 1.0 <= clock.sleeps[1] < 3.0
 
 
+NOW = datetime(2025, 3, 4, 12, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("retry_after", "waited"),
+    [
+        ("86400", 7.0),  # a day asked: capped at max_retry_after_seconds
+        ("2.5", 2.5),
+        ("Tue, 04 Mar 2025 12:00:04 GMT", 4.0),  # the HTTP-date form, 4 s after "now"
+        ("Tue, 04 Mar 2025 11:00:00 GMT", 0.0),  # a date past: no wait
+        ("Sun, 31 Dec 9999 23:59:59 GMT", 7.0),
+    ],
+)
+def test_retry_after_is_read_in_both_forms_and_capped(retry_after, waited):
+    clock = FakeClock()
+    offers = make_offers(300, seed=9, departements=("49",))
+    with FakeFranceTravail(offers, Scenario(retry_after={2: retry_after})) as fake:
+        client = FranceTravailClient(
+            config_for(fake, max_retry_after_seconds=7.0), clock=clock, sleep=clock.sleep, now=lambda: NOW
+        )
+        got = list(client.search_offers(departement="49", min_creation=DAY, max_creation=NEXT_DAY))
+    assert len(got) == 300
+    assert clock.sleeps == [pytest.approx(waited)]
+
+
+@pytest.mark.parametrize("retry_after", ["inf", "-inf", "nan", "1e999", "soon", "", "Mon, 99 Foo 2025"])
+def test_an_unreadable_retry_after_falls_back_to_backoff(retry_after):
+    clock = FakeClock()
+    offers = make_offers(300, seed=9, departements=("49",))
+    with FakeFranceTravail(offers, Scenario(retry_after={2: retry_after})) as fake:
+        client = FranceTravailClient(
+            config_for(fake, backoff_base_seconds=1.0, max_retry_after_seconds=7.0),
+            clock=clock,
+            sleep=clock.sleep,
+            now=lambda: NOW,
+        )
+        got = list(client.search_offers(departement="49", min_creation=DAY, max_creation=NEXT_DAY))
+    assert len(got) == 300
+    assert len(clock.sleeps) == 1 and 0.5 <= clock.sleeps[0] < 1.5  # attempt 1 of the backoff
+
+
+@pytest.mark.parametrize("empty_call", [1, 2, 3])
+def test_an_empty_page_while_more_are_announced_is_an_error(empty_call):
+    offers = make_offers(400, seed=21, departements=("44",))
+    with FakeFranceTravail(offers, Scenario(empty_page_calls={empty_call})) as fake:
+        client = FranceTravailClient(config_for(fake))
+        with pytest.raises(FranceTravailError, match=r"empty page .* announces 400 offers"):
+            list(client.search_offers(departement="44", min_creation=DAY, max_creation=NEXT_DAY))
+
+
+def test_short_pages_are_followed_from_where_they_stop():
+    offers = make_offers(400, seed=22, departements=("44",))
+    with FakeFranceTravail(offers, Scenario(short_page_calls={1: 100, 2: 7, 3: 150})) as fake:
+        client = FranceTravailClient(config_for(fake))
+        got = list(client.search_offers(departement="44", min_creation=DAY, max_creation=NEXT_DAY))
+    assert sorted(ids(got)) == sorted(ids(offers))
+    assert [c["params"]["range"] for c in fake.calls] == ["0-149", "100-249", "107-256", "257-399"]
+
+
+def test_offers_without_id_are_returned_apart_and_never_merged(caplog):
+    offers = make_offers(5, seed=23, departements=("44",))
+    for offer in offers[:3]:
+        del offer["id"]
+    log = logging.getLogger("test.francetravail")
+    with caplog.at_level(logging.WARNING, logger="test.francetravail"), FakeFranceTravail(offers) as fake:
+        client = FranceTravailClient(config_for(fake), log=log)
+        got = list(client.search_offers(departement="44", min_creation=DAY, max_creation=NEXT_DAY))
+    assert len(got) == 5 and sum("id" not in o for o in got) == 3  # for the loader to quarantine
+    assert (client.stats["read"], client.stats["without_id"], client.stats["duplicates"]) == (5, 3, 0)
+    assert any(
+        "3 offers without id" in r.getMessage() for r in caplog.records if r.name == "test.francetravail"
+    )
+
+
 def test_503_bursts_are_retried():
     offers = make_offers(400, seed=10, departements=("72",))
     with FakeFranceTravail(offers, Scenario(unavailable_calls={1, 2, 3, 5, 6})) as fake:

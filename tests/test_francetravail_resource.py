@@ -10,6 +10,7 @@ from fake_francetravail import FakeFranceTravail, Scenario, make_offers
 
 from orchestration.defs.ingest.francetravail import OFFER_PARTITIONS, francetravail_offres
 from orchestration.defs.ingest.francetravail_resource import FranceTravailResource
+from orchestration.settings import SettingsError, load_settings
 
 PARTITION = "2025-03-04"
 START = datetime(2025, 3, 4, 6, tzinfo=UTC)  # the offers fall well inside the Paris day
@@ -31,12 +32,13 @@ def serve(monkeypatch, fake):
     monkeypatch.setenv("FRANCETRAVAIL_CLIENT_SECRET", fake.client_secret)
 
 
-def materialize(resource=None, partition=PARTITION):
+def materialize(resource=None, partition=PARTITION, instance=None):
     return dg.materialize(
         [francetravail_offres],
         partition_key=partition,
         resources={"francetravail": resource or FranceTravailResource(max_calls_per_second=0)},
         raise_on_error=False,
+        instance=instance,
     )
 
 
@@ -97,6 +99,50 @@ def test_without_credentials_a_partition_loads_from_the_landing_folder(env, monk
     assert metadata["origin"].value == "landing" and metadata["rows_loaded"].value == 30
 
 
+def test_in_api_mode_landing_files_still_load_and_an_api_answer_never_removes_an_offer(env, monkeypatch):
+    window = {"start": START, "end": START + timedelta(hours=12)}
+    landed = make_offers(20, seed=31, **window)
+    folder = env / "empty_landing" / "francetravail"
+    folder.mkdir(parents=True)
+    (folder / "depot.ndjson").write_text("".join(json.dumps(o) + "\n" for o in landed), "utf-8")
+    first_answer = make_offers(30, seed=32, **window)
+    without_id = {k: v for k, v in make_offers(1, seed=33, **window)[0].items() if k != "id"}
+    updated = dict(
+        first_answer[0], intitule="Intitulé mis à jour", dateActualisation="2025-03-04T18:00:00.000Z"
+    )
+    instance = dg.DagsterInstance.ephemeral()
+    with FakeFranceTravail([*first_answer, without_id], Scenario(retry_after={1: 0})) as fake:
+        serve(monkeypatch, fake)
+        first = materialize(instance=instance)
+    with FakeFranceTravail([updated, *first_answer[1:10]]) as fake:  # today the API answers less
+        serve(monkeypatch, fake)
+        second = materialize(instance=instance)
+    rows = {r[0]: r[1] for r in raw_rows(env)}
+    for name in ("FRANCETRAVAIL_CLIENT_ID", "FRANCETRAVAIL_CLIENT_SECRET"):
+        monkeypatch.delenv(name)
+    third = materialize(instance=instance)  # without credentials: the kept answers still load
+
+    assert first.success and second.success and third.success
+    assert len(rows) == 50  # 20 landed + 30 answered first: the second answer removed none
+    assert rows[str(updated["id"])] == "Intitulé mis à jour"
+    assert {r[0]: r[1] for r in raw_rows(env)} == rows
+    kept = sorted(p.name for p in (env / "data" / "api" / "francetravail").iterdir())
+    assert len(kept) == 2 and all(name.endswith(".ndjson") for name in kept)
+    with duckdb.connect(str(env / "data" / "warehouse.duckdb"), read_only=True) as con:
+        assert con.execute("select _reason from quarantine.francetravail_offres").fetchall() == [
+            ("missing id",)
+        ]
+    metadata = first.asset_materializations_for_node("raw__francetravail_offres")[0].metadata
+    counts = {
+        name: metadata[f"api_{name}"].value for name in ("read", "without_id", "duplicates", "http_429")
+    }
+    assert counts == {"read": 31, "without_id": 1, "duplicates": 0, "http_429": 1}
+    assert {"api_outside_window", "api_unreachable", "api_failed_calls"} <= set(metadata)
+    # the client's warnings are in the run's log, not only Python's logging
+    messages = [e.user_message for e in instance.all_logs(first.run_id)]
+    assert any("HTTP 429" in m for m in messages) and any("1 offers without id" in m for m in messages)
+
+
 def test_the_resource_config_has_no_credential_field_and_partitions_start_in_2024():
     fields = set(FranceTravailResource.model_fields)
     assert not any("secret" in f or "client_id" in f or "token" in f for f in fields)
@@ -135,3 +181,12 @@ def test_dbt_runs_the_days_of_the_partitions_and_rebuilds_only_over_every_day():
         OFFER_PARTITIONS.get_first_partition_window().start, OFFER_PARTITIONS.get_last_partition_window().end
     )
     assert covers_all_partitions(every_day, OFFER_PARTITIONS)
+
+
+def test_the_longest_retry_after_wait_is_a_setting_handed_to_the_client():
+    base = {"FRANCETRAVAIL_CLIENT_ID": "id", "FRANCETRAVAIL_CLIENT_SECRET": "secret"}
+    settings = load_settings({**base, "FRANCETRAVAIL_MAX_RETRY_AFTER": "15"})
+    assert FranceTravailResource().client(settings).config.max_retry_after_seconds == 15.0
+    assert load_settings(base).francetravail_max_retry_after == 120.0
+    with pytest.raises(SettingsError, match="FRANCETRAVAIL_MAX_RETRY_AFTER"):
+        load_settings({**base, "FRANCETRAVAIL_MAX_RETRY_AFTER": "soon"})

@@ -2,12 +2,14 @@
 the loader the asset uses (``offers.load_range`` over the days the file holds)."""
 
 import json
+import threading
+import time
 from datetime import date, timedelta
 
 import pytest
 from fake_francetravail import make_offers
 
-from orchestration.lib import offers
+from orchestration.lib import offers, registry
 from orchestration.lib.warehouse import connect
 
 
@@ -17,11 +19,11 @@ def con(tmp_path):
         yield connection
 
 
-def load(con, path):
+def load(con, path, **kwargs):
     """As the asset does for the days ``path`` holds: every offers file of its folder, one range."""
     days = offers.creation_day_range(path) or (date(2025, 1, 1), date(2025, 1, 1))
     files = offers.landed_offer_files(path.parent, con)
-    result = offers.load_range(con, files, days[0], days[1] + timedelta(days=1))
+    result = offers.load_range(con, files, days[0], days[1] + timedelta(days=1), **kwargs)
     assert result.rows_read == result.rows_loaded + result.rows_superseded + result.rows_quarantined
     return result
 
@@ -116,3 +118,227 @@ def test_line_numbers_follow_the_file_order_on_a_large_file(con, tmp_path):
         "select count(*) from raw.francetravail_offres where id <> 'L' || _line::varchar"
     ).fetchone()[0]
     assert mismatches == 0
+
+
+# ---------------------------------------------------------------- files checked before the transaction
+
+
+def load_within(seconds, con, path, **kwargs):
+    """``load`` in a thread that must finish in ``seconds``: a load that loops holds the write lock."""
+    outcome = {}
+
+    def run():
+        try:
+            outcome["result"] = load(con, path, **kwargs)
+        except BaseException as error:  # reported below, in the test's thread
+            outcome["error"] = error
+
+    worker = threading.Thread(target=run, daemon=True)
+    started = time.monotonic()
+    worker.start()
+    worker.join(seconds)
+    assert not worker.is_alive(), f"the load did not finish in {seconds} s"
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"], time.monotonic() - started
+
+
+def quarantine(con):
+    return con.execute(
+        "select split_part(_source_file, '/', -1), _line, _reason from quarantine.francetravail_offres "
+        "order by 1, 2"
+    ).fetchall()
+
+
+@pytest.mark.parametrize("last_id", [{"a": 1}, True, 1.5, [1, 2], None])
+def test_an_ndjson_file_whose_last_id_is_not_a_string_or_a_number_loads_in_bounded_time(
+    con, tmp_path, last_id
+):
+    good = make_offers(3, seed=11)
+    path = tmp_path / "offres.ndjson"
+    path.write_text("".join(json.dumps(o) + "\n" for o in [*good, dict(good[0], id=last_id)]), "utf-8")
+
+    result, _ = load_within(30, con, path)
+
+    assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (4, 3, 1)
+    [(name, line, reason)] = quarantine(con)
+    assert (name, line) == ("offres.ndjson", 4)
+    assert (
+        reason == "missing id"
+        if last_id is None
+        else reason.startswith("id: neither a string nor an integer")
+    )
+
+
+def test_an_ndjson_file_whose_last_line_is_longer_than_a_megabyte_loads_in_bounded_time(con, tmp_path):
+    good = make_offers(3, seed=12)
+    long_last = dict(good[2], description="x" * (3 << 20))
+    path = tmp_path / "offres.ndjson"
+    path.write_text("".join(json.dumps(o) + "\n" for o in [*good[:2], long_last]), "utf-8")
+
+    result, _ = load_within(60, con, path)
+
+    assert (result.rows_loaded, result.rows_quarantined) == (3, 0)
+    assert con.execute(
+        "select _line from raw.francetravail_offres where length(description) > 1000000"
+    ).fetchall() == [(3,)]
+
+
+def test_offers_created_before_the_first_partition_or_after_the_day_of_the_load_are_quarantined(
+    con, tmp_path
+):
+    today = date(2025, 3, 4)
+    inside, before, after = make_offers(3, seed=13)
+    before = dict(before, dateCreation="2023-12-31T10:00:00.000Z")
+    after = dict(after, dateCreation="2025-03-05T10:00:00.000Z")  # tomorrow's offer in today's load
+    path = tmp_path / "offres.ndjson"
+    path.write_text("".join(json.dumps(o) + "\n" for o in (inside, before, after)), "utf-8")
+
+    files = offers.landed_offer_files(tmp_path, con)
+    result = offers.load_range(con, files, today, today + timedelta(days=1), today=today)
+
+    assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (3, 1, 2)
+    assert quarantine(con) == [
+        ("offres.ndjson", 2, "dateCreation 2023-12-31: before the first partition (2024-01-01)"),
+        ("offres.ndjson", 3, "dateCreation 2025-03-05: after the day of the load (2025-03-04)"),
+    ]
+    assert con.execute(
+        "select rows_read, rows_loaded, rows_quarantined from ops.loaded_files"
+    ).fetchall() == [(3, 1, 2)]
+    assert result.new_days_outside_range == []  # no partition to materialise for them
+
+
+@pytest.mark.parametrize(
+    ("body", "what"),
+    [
+        ({"offres": []}, "no 'resultats'"),
+        ({"resultats": {"id": "1"}}, "'resultats' is not an array"),
+        (42, ""),
+    ],
+)
+def test_a_json_file_of_an_unrecognised_shape_is_refused_naming_the_file(con, tmp_path, body, what):
+    (tmp_path / "good.ndjson").write_text(json.dumps(make_offers(1, seed=14)[0]) + "\n", "utf-8")
+    odd = tmp_path / "export.json"
+    odd.write_text(json.dumps(body), "utf-8")
+    day = date(2025, 3, 4)
+
+    first = offers.load_range(con, offers.landed_offer_files(tmp_path, con), day, day + timedelta(days=1))
+    again = offers.load_range(con, offers.landed_offer_files(tmp_path, con), day, day + timedelta(days=1))
+
+    assert first.rows_loaded == again.rows_loaded == 1
+    [(path, reason)] = first.files_refused
+    assert path == str(odd) and str(odd) in reason and what in reason and "not an offers file" in reason
+    assert again.files_refused == first.files_refused and str(odd) not in again.files_scanned
+    ledger = con.execute("select path from ops.loaded_files").fetchall()
+    assert ledger == [(str(tmp_path / "good.ndjson"),)]  # not recorded as an empty file
+    assert con.execute("select path, reason from ops.refused_files").fetchall() == [(str(odd), reason)]
+
+
+def test_the_latest_version_of_an_offer_wins_across_days_and_files_whatever_the_order(tmp_path):
+    offer = make_offers(1, seed=15)[0]
+    older = dict(offer, dateCreation="2025-03-03T10:00:00.000Z", dateActualisation="2025-03-03T10:00:00.000Z")
+    newer = dict(offer, dateCreation="2025-03-04T10:00:00.000Z", dateActualisation="2025-03-06T10:00:00.000Z")
+    folder = tmp_path / "landing"
+    folder.mkdir()
+    (folder / "a.ndjson").write_text(json.dumps(newer) + "\n", "utf-8")
+    (folder / "b.ndjson").write_text(json.dumps(older) + "\n", "utf-8")
+    days = {"3": (date(2025, 3, 3), date(2025, 3, 4)), "4": (date(2025, 3, 4), date(2025, 3, 5))}
+    for order in (("4", "3"), ("3", "4"), ("3", "4", "3")):
+        with connect(tmp_path / f"w{''.join(order)}.duckdb") as con:
+            for day in order:
+                offers.load_range(con, offers.landed_offer_files(folder, con), *days[day])
+            kept = con.execute(
+                "select creation_day::varchar, date_actualisation::date::varchar from raw.francetravail_offres"
+            ).fetchall()
+        assert kept == [("2025-03-04", "2025-03-06")], order
+
+
+def test_a_quarantined_offer_keeps_a_safe_extract_and_never_its_contact(con, tmp_path):
+    contact = {
+        "nom": "Mme Camille Durand",
+        "coordonnees1": "12 rue des Lilas 44000 Nantes",
+        "telephone": "02 40 00 00 00",
+        "courriel": "camille.durand@example.org",
+    }
+    good, negative, no_id = (dict(o, contact=contact) for o in make_offers(3, seed=16))
+    negative["nombrePostes"] = -2
+    del no_id["id"]
+    broken = json.dumps(dict(good, id="BROKEN"))[:-40]  # cut inside the contact: not JSON
+    path = tmp_path / "offres.ndjson"
+    path.write_text(
+        "\n".join([json.dumps(good), json.dumps(negative), json.dumps(no_id), broken]) + "\n", "utf-8"
+    )
+
+    result = load(con, path)
+
+    assert (result.rows_loaded, result.rows_quarantined) == (1, 3)
+    assert [reason for _, _, reason in quarantine(con)] == [
+        "nombrePostes: negative (-2)",
+        "missing id",
+        "malformed JSON",
+    ]
+    documents = [
+        row[0] for row in con.execute("select _document from quarantine.francetravail_offres").fetchall()
+    ]
+    leaked = [d for d in documents for value in [*contact.values(), "Durand", "02 40"] if value in (d or "")]
+    assert leaked == []
+    assert json.loads(documents[0])["id"] == str(negative["id"])  # which offer it is stays readable
+    assert con.execute(
+        "select count(*) from raw.francetravail_offres where contact is not null"
+    ).fetchone() == (1,)
+
+
+def test_quarantine_rows_copied_whole_by_an_earlier_version_lose_their_contact(con):
+    offers.ensure_tables(con)
+    record = {"id": "OLD1", "intitule": "Aide à domicile", "contact": {"courriel": "a.b@example.org"}}
+    con.executemany(
+        "insert into quarantine.francetravail_offres values ('old.ndjson', ?, 'missing or invalid dateCreation', "
+        "?, now(), null)",
+        [[1, json.dumps(record)], [2, '{"id": "OLD2", "contact": {"telephone": "06 00 00 00 00"'], [3, None]],
+    )
+
+    offers.ensure_tables(con)  # every load starts with it
+
+    documents = dict(con.execute("select _line, _document from quarantine.francetravail_offres").fetchall())
+    assert json.loads(documents[1]) == {"id": "OLD1", "intitule": "Aide à domicile"}
+    assert "06 00" not in documents[2] and documents[2].startswith('{"id": "OLD2"')
+    assert documents[3] is None
+
+
+def test_the_fields_withheld_from_quarantine_are_the_registrys_personal_columns_of_the_offers():
+    personal = registry.source(offers.SOURCE).personal
+    assert personal == offers.PERSONAL and "contact" in personal
+    raw_columns = {name for name, _, _ in offers.RAW_COLUMNS}
+    # each is a raw column and a field of the offers' JSON of the same name
+    assert all(name in raw_columns and name in offers.OFFER_STRUCTURE for name in personal)
+
+
+def test_the_path_of_each_file_is_chosen_from_its_check_before_the_transaction(con, tmp_path):
+    batch = make_offers(6, seed=17)
+    (tmp_path / "clean.ndjson").write_text("".join(json.dumps(o) + "\n" for o in batch[:2]), "utf-8")
+    (tmp_path / "blank.ndjson").write_text(
+        json.dumps(batch[2]) + "\n\n" + json.dumps(batch[3]) + "\n", "utf-8"
+    )
+    (tmp_path / "body.json").write_text(json.dumps({"resultats": batch[4:]}), "utf-8")
+    (tmp_path / "page.html").write_text("<html>", "utf-8")  # not an offers pattern: ignored
+    (tmp_path / "export.json").write_text("<html>Erreur 502</html>", "utf-8")
+    said = []
+    day = date(2025, 3, 4)
+
+    result = offers.load_range(
+        con, offers.landed_offer_files(tmp_path, con), day, day + timedelta(days=2), log=said.append
+    )
+
+    assert sorted(said) == [
+        "blank.ndjson: records",  # a blank line: record by record, to keep the line numbers
+        "body.json: records",
+        "clean.ndjson: fast",
+        "export.json: unreadable",
+    ]
+    assert (result.rows_loaded, result.rows_quarantined) == (6, 1)
+    assert con.execute(
+        "select _line from raw.francetravail_offres where _source_file like '%blank%' order by 1"
+    ).fetchall() == [
+        (1,),
+        (3,),
+    ]

@@ -163,8 +163,8 @@ def dbt(args, env):
     assert completed.returncode == 0, completed.stdout[-3000:]
 
 
-# The offers models incremental by creation day: the offers and their daily counts.
-OFFERS_MODELS = ["int_offres__enrichies", "int_offres__comptes_jour", "int_offres__repartitions_jour"]
+# The offers models incremental by creation day: the offers and their daily counts by territory.
+OFFERS_MODELS = ["int_offres__enrichies", "int_offres__territoires_jour", "int_offres__repartitions_jour"]
 # The offers marts add up the daily counts; here is what they meant when they read every offer.
 OFFERS_MARTS = {
     "fiche_offres_mensuel": ("fiche_id", "mois_creation"),
@@ -190,7 +190,8 @@ def offers_mart_from_offers(fiche: str | None, period: str) -> str:
     return f"""
         select {fiche + "," if fiche else ""} t.niveau_territoire, t.code_territoire,
             any_value(t.libelle_territoire) as libelle_territoire, {period} as {alias},
-            count(*) as nb_offres, cast(sum(nombre_postes) as bigint) as nb_postes,
+            count(*) as nb_offres, count(*) filter (where est_offre_du_secteur) as nb_offres_secteur,
+            cast(sum(nombre_postes) as bigint) as nb_postes,
             count(*) filter (where type_contrat = 'CDI') as nb_offres_cdi,
             count(*) filter (where type_contrat = 'CDD') as nb_offres_cdd,
             count(*) filter (where type_contrat = 'CDD' and duree_contrat_mois >= 6) as nb_offres_cdd_6_mois_plus,
@@ -205,6 +206,8 @@ def offers_mart_from_offers(fiche: str | None, period: str) -> str:
             count(*) filter (where salaire_mensuel is not null) as nb_offres_salaire_renseigne,
             round(median(salaire_mensuel), 2) as salaire_mensuel_median,
             count(*) filter (where eligibilite_1e1f = 'eligible') as nb_offres_eligibles_1e1f,
+            cast(coalesce(sum(nombre_postes) filter (where eligibilite_1e1f = 'eligible'), 0) as bigint)
+                as nb_postes_eligibles_1e1f,
             count(*) filter (where eligibilite_1e1f = 'inconnu') as nb_offres_eligibilite_inconnue
         from {OFFERS} {TERRITORIES}
         group by {keys}
@@ -298,7 +301,8 @@ def test_the_incremental_offers_models_equal_a_full_refresh(incremental_offers):
         renamed = rows(con, f"select intitule from {full} where offre_id = ?", [str(first[1]["id"])])
         counted = rows(
             con,
-            "select sum(nb_offres), count(distinct jour_creation) from intermediate.int_offres__comptes_jour",
+            "select sum(nb_offres), count(distinct jour_creation) from intermediate.int_offres__territoires_jour "
+            "where niveau_territoire = 'region'",
         )
         in_fiches = rows(con, f"select count(*) from {full} where est_dans_region and fiche_id <> 'autre'")
     assert total == [(109, 109)]

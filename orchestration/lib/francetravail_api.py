@@ -14,6 +14,7 @@ Secrets (client secret, access token) never appear in logs, reprs or exception m
 
 from __future__ import annotations
 
+import email.utils
 import json
 import logging
 import math
@@ -79,6 +80,7 @@ class ApiConfig:
     max_retries: int = 5
     timeout_seconds: float = 30.0
     backoff_base_seconds: float = 1.0
+    max_retry_after_seconds: float = 120.0  # a server's Retry-After above this is waited this long
 
 
 class FranceTravailError(RuntimeError):
@@ -112,8 +114,13 @@ class FranceTravailClient:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
         departements_of_region: Mapping[str, list[str]] | None = None,
+        log: logging.Logger | logging.LoggerAdapter | None = None,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.config = config
+        # the caller's logger (Dagster's, in a run) so that warnings reach the run's log
+        self._log = log or logger
+        self._now = now
         self._session = session or requests.Session()
         self._clock = clock
         self._sleep = sleep
@@ -128,12 +135,15 @@ class FranceTravailClient:
             "retries": 0,
             "http_429": 0,
             "token_requests": 0,
-            "offers": 0,
+            "read": 0,  # offers in the answers, duplicates included
+            "offers": 0,  # offers returned (ids once, in the window; those without id included)
+            "without_id": 0,  # returned for the loader to quarantine: never merged with one another
             "duplicates": 0,
             "outside_window": 0,
             "splits_departement": 0,
             "splits_time": 0,
             "unreachable": 0,
+            "failed_calls": 0,  # attempts that failed (connection, 5xx) before a retry
             "waited_seconds": 0.0,
             "seconds": 0.0,
         }
@@ -191,12 +201,18 @@ class FranceTravailClient:
                 pages = self._pages(piece, page)
                 for current in pages:
                     for offer in current.offers:
-                        key = str(offer.get("id"))
-                        if key in seen:
+                        self.stats["read"] += 1
+                        key = _offer_id(offer)
+                        if key is None:
+                            self.stats["without_id"] += 1
+                        elif key in seen:
                             self.stats["duplicates"] += 1
                             continue
-                        seen.add(key)
-                        created = _parse_creation(offer.get("dateCreation"))
+                        else:
+                            seen.add(key)
+                        created = _parse_creation(
+                            offer.get("dateCreation") if isinstance(offer, dict) else None
+                        )
                         if created is not None and not (start <= created < end):
                             self.stats["outside_window"] += 1
                             continue
@@ -205,7 +221,11 @@ class FranceTravailClient:
                         yield offer
         finally:
             self.stats["seconds"] += self._clock() - began
-        logger.info(
+        if self.stats["without_id"]:
+            self._log.warning(
+                "France Travail search: %d offers without id (kept for quarantine)", self.stats["without_id"]
+            )
+        self._log.info(
             "France Travail search %s %s [%s, %s): %d offers, %d calls, %d retries, %d 429s",
             whole.kind or "france",
             whole.code or "",
@@ -226,10 +246,10 @@ class FranceTravailClient:
             found = sum(p.first_page.total or len(p.first_page.offers) for p in probes if p.first_page)
             if found >= total:
                 self.stats["splits_departement"] += 1
-                logger.debug("split région %s (%d offers) by département", piece.code, total)
+                self._log.debug("split région %s (%d offers) by département", piece.code, total)
                 return probes
             # Some offers are located at the région level only: no département query reaches them.
-            logger.warning(
+            self._log.warning(
                 "région %s: %d offers but %d in its départements; splitting by time instead",
                 piece.code,
                 total,
@@ -239,7 +259,7 @@ class FranceTravailClient:
         span = piece.end - piece.start
         if span <= timedelta(seconds=1):
             self.stats["unreachable"] += total - MAX_REACHABLE
-            logger.warning(
+            self._log.warning(
                 "%s: %d offers created in one second, only %d can be read",
                 self._describe_slice(piece),
                 total,
@@ -248,7 +268,7 @@ class FranceTravailClient:
             return []
         middle = piece.start + timedelta(seconds=math.floor(span.total_seconds() / 2))
         self.stats["splits_time"] += 1
-        logger.debug("split %s (%d offers) at %s", self._describe_slice(piece), total, middle)
+        self._log.debug("split %s (%d offers) at %s", self._describe_slice(piece), total, middle)
         return [
             _Slice(
                 piece.kind, piece.code, piece.start, middle, split_by_departement=piece.split_by_departement
@@ -259,12 +279,30 @@ class FranceTravailClient:
         ]
 
     def _pages(self, piece: _Slice, first: _Page) -> Iterator[_Page]:
+        """The pages of a query from ``first``, until the total Content-Range announced (short pages are
+        followed from where they stop). An empty page while more are announced is an error: stopping
+        there would lose the rest silently."""
         yield first
         page, position = first, len(first.offers)
         limit = min(first.total, MAX_REACHABLE) if first.total is not None else MAX_REACHABLE
-        while page.status == 206 and page.offers and position < limit and position <= MAX_RANGE_START:
+        while position < limit and position <= MAX_RANGE_START:
+            if not page.offers:
+                if first.total is None:
+                    return  # no total announced: an empty page is the end
+                raise FranceTravailError(
+                    f"{self._describe_slice(piece)}: empty page (HTTP {page.status}) at position {position} "
+                    f"while Content-Range announces {first.total} offers"
+                )
+            if page.status == 200 and first.total is None:
+                return  # the last page, and no total to say otherwise
             page = self._fetch_page(piece, position, min(position + PAGE_SIZE, limit) - 1)
             if page.status == 204:
+                self._log.warning(
+                    "%s: no content (HTTP 204) at position %d of %d announced",
+                    self._describe_slice(piece),
+                    position,
+                    limit,
+                )
                 return
             position += len(page.offers)
             yield page
@@ -317,6 +355,7 @@ class FranceTravailClient:
                 )
             except (requests.ConnectionError, requests.Timeout) as exc:
                 failures += 1
+                self.stats["failed_calls"] += 1
                 if failures > self.config.max_retries:
                     raise FranceTravailError(
                         f"{query} failed after {failures} attempts: {type(exc).__name__}"
@@ -328,7 +367,7 @@ class FranceTravailClient:
                 return response
             if status == 401 and not renewed:
                 renewed = True
-                logger.info("access token refused (HTTP 401); renewing it once")
+                self._log.info("access token refused (HTTP 401); renewing it once")
                 self._token = None
                 continue
             if status == 429:
@@ -338,14 +377,18 @@ class FranceTravailClient:
                     raise FranceTravailError(
                         f"{query} still rate limited (HTTP 429) after {throttled} attempts"
                     )
-                delay = _retry_after_seconds(response.headers.get("Retry-After"))
-                if delay is None:
+                asked = response.headers.get("Retry-After")
+                delay = _retry_after_seconds(asked, self._now())
+                if delay is None:  # absent, or neither seconds nor an HTTP date: our own backoff
                     self._retry_wait(throttled, f"HTTP 429 on {query}")
                 else:
-                    self._wait(delay, f"HTTP 429 on {query}, Retry-After {delay:g} s")
+                    capped = min(delay, self.config.max_retry_after_seconds)
+                    note = f", capped at {capped:g} s" if capped < delay else ""
+                    self._wait(capped, f"HTTP 429 on {query}, Retry-After {asked.strip()[:40]!r}{note}")
                 continue
             if status in RETRYABLE_STATUSES:
                 failures += 1
+                self.stats["failed_calls"] += 1
                 if failures > self.config.max_retries:
                     raise FranceTravailError(f"{query} failed after {failures} attempts: HTTP {status}")
                 self._retry_wait(failures, f"HTTP {status} on {query}")
@@ -409,7 +452,7 @@ class FranceTravailClient:
         margin = min(TOKEN_RENEWAL_MARGIN_SECONDS, expires_in / 2)
         self._token = token
         self._token_expires_at = self._clock() + expires_in - margin
-        logger.debug("new access token, valid %g s", expires_in)
+        self._log.debug("new access token, valid %g s", expires_in)
         return token
 
     def _throttle(self) -> None:
@@ -432,7 +475,7 @@ class FranceTravailClient:
         self._wait(delay, f"{reason}, attempt {attempt}/{self.config.max_retries}")
 
     def _wait(self, delay: float, reason: str) -> None:
-        logger.warning("%s: waiting %.2f s", reason, delay)
+        self._log.warning("%s: waiting %.2f s", reason, delay)
         self.stats["waited_seconds"] += delay
         self._sleep(delay)
 
@@ -495,14 +538,33 @@ def _parse_creation(value: Any) -> datetime | None:
         return None
 
 
-def _retry_after_seconds(value: str | None) -> float | None:
-    if value is None:
+def _retry_after_seconds(value: str | None, now: datetime) -> float | None:
+    """Seconds to wait from a Retry-After header: delay-seconds or an HTTP date (RFC 9110); None when
+    absent or unreadable (``inf``, ``nan``, garbage), so that the caller falls back to its own backoff."""
+    if value is None or not value.strip():
         return None
+    text = value.strip()
     try:
-        seconds = float(value.strip())
+        seconds = float(text)
     except ValueError:
-        return None  # an HTTP date: fall back to exponential backoff
+        try:
+            when = email.utils.parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        seconds = (when - now).total_seconds()
+    if not math.isfinite(seconds):
+        return None
     return max(0.0, seconds)
+
+
+def _offer_id(offer: Any) -> str | None:
+    """An offer's id as text, or None when it has none (such offers are never merged with one another)."""
+    value = offer.get("id") if isinstance(offer, dict) else None
+    if value is None or isinstance(value, (dict, list, bool)) or str(value).strip() == "":
+        return None
+    return str(value)
 
 
 def _error_message(response: requests.Response) -> str:

@@ -1,9 +1,14 @@
 """France Travail offers: from landing files (API bodies, arrays, NDJSON) into ``raw.francetravail_offres``.
 
-Everything streams through DuckDB: files are read as JSON text documents with their line (NDJSON) or
-record number (JSON files), validated, typed with one ``json_transform`` per document, then merged into
-``raw`` so that each offer ``id`` keeps its latest ``dateActualisation``. Rows that cannot be loaded go
-to ``quarantine.francetravail_offres`` with the file, the line and the reason.
+A load has two phases. First each file is parsed and checked on its own, outside any transaction: an
+NDJSON file straight from ``read_json`` when every physical line is one record (else record by record,
+to name the line that is wrong), a JSON file record by record; a ``.json`` object without ``resultats``
+is refused whole, naming the file. Then one transaction writes what the checks kept: nothing about a
+file's content can fail it, and nothing is retried. Each offer ``id`` keeps its latest
+``dateActualisation``, across files and days. Records refused (malformed JSON, no id or an id that is
+neither a string nor an integer, no readable dateCreation, a creation day before the first partition or
+after the day of the load, a negative nombrePostes) go to ``quarantine.francetravail_offres`` with the
+file, the line, the reason naming the field, and a safe extract: never ``contact``, which stays in raw.
 
 Partitions (``load_range``): ``raw.francetravail_offres`` is partitioned by creation day (Europe/Paris).
 Loading a range of days replaces, in one transaction, every row created in that range by the rows of
@@ -15,8 +20,9 @@ the given files for those days. How the file ledger and partitions interact:
   day does not re-parse a year of landing files, and a range is loaded with one scan of each file.
 - ``ops.offer_partitions`` (creation_day, origin, read, loaded, quarantined, files, loaded_at) is the
   per-partition load log, replaced each time a day is loaded (an empty day has a row with zeros).
-- Quarantined records with a readable creation day belong to that day's partition (replaced with it);
-  records without one (malformed JSON, no dateCreation) are quarantined once, when their file is new.
+- Quarantined records with a creation day in the partitions belong to that day's partition (replaced with
+  it); the others (malformed JSON, no dateCreation, a day outside the partitions) are quarantined once,
+  when their file is new.
 """
 
 from __future__ import annotations
@@ -27,12 +33,21 @@ import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
 
-from orchestration.lib.warehouse import FileLoad, LandedFile, loaded_hashes, record_load
+from orchestration.lib import registry
+from orchestration.lib.warehouse import (
+    FileLoad,
+    LandedFile,
+    loaded_hashes,
+    record_load,
+    record_refusal,
+    refused_hashes,
+)
 
 SOURCE = "francetravail_offres"
 RAW_TABLE = "raw.francetravail_offres"
@@ -47,7 +62,7 @@ LOAD_MEMORY_LIMIT = "1GB"
 
 # The part of the "Offres d'emploi v2" schema the observatory keeps, typed once per document.
 OFFER_STRUCTURE = {
-    "id": "VARCHAR",
+    "id": "JSON",  # a string, or a number for partner offers: checked, then kept as text
     "intitule": "VARCHAR",
     "description": "VARCHAR",
     "dateCreation": "VARCHAR",
@@ -87,7 +102,7 @@ OFFER_STRUCTURE = {
 
 # raw column -> expression over the typed struct ``o`` (one place that defines the flattening).
 RAW_COLUMNS: list[tuple[str, str, str]] = [
-    ("id", "varchar", "o.id"),
+    ("id", "varchar", "o.id->>'$'"),
     ("intitule", "varchar", "o.intitule"),
     ("description", "varchar", "o.description"),
     ("date_creation", "timestamptz", "try_cast(o.dateCreation as timestamptz)"),
@@ -128,6 +143,10 @@ RAW_COLUMNS: list[tuple[str, str, str]] = [
 ]
 META_COLUMNS = [("_source_file", "varchar"), ("_line", "bigint"), ("_loaded_at", "timestamptz")]
 
+# The registry's personal columns of the offers; each is also the name of its field in the offers' JSON.
+PERSONAL = registry.source(SOURCE).personal
+WITHHELD_PATCH = json.dumps(dict.fromkeys(PERSONAL))  # json_merge_patch removes these fields
+
 QUARANTINE_COLUMNS = [
     ("_source_file", "varchar"),
     ("_line", "bigint"),
@@ -147,6 +166,17 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     )
     # warehouses created before partitions: add the partition column in place
     con.execute(f"alter table {QUARANTINE_TABLE} add column if not exists _creation_day date")
+    # warehouses that copied whole records to quarantine: personal data never leaves raw
+    con.execute(
+        f"""
+        update {QUARANTINE_TABLE}
+        set _document = case
+            when json_valid(_document) then json_merge_patch(_document, {_sql_string(WITHHELD_PATCH)})::varchar
+            else {TEXT_EXTRACT.replace("(doc,", "(_document,")}
+        end
+        where {" or ".join(f"_document like '%{chr(34)}{name}{chr(34)}%'" for name in PERSONAL)}
+        """
+    )
 
 
 def _sql_string(value: str) -> str:
@@ -207,55 +237,174 @@ def creation_day_range(path: Path) -> tuple[date, date] | None:
     return None if row is None or row[0] is None else (row[0], row[1])
 
 
-SCAN_TABLE = "_offers_scan"
+SCAN_TABLE = "_offers_scan"  # one file, parsed and checked (outside the load's transaction)
 RAW_NAMES = ", ".join(name for name, _, _ in RAW_COLUMNS)
+ID_TYPES = ("VARCHAR", "BIGINT", "UBIGINT")  # an id is a string or an integer (partner offers)
 
 
-def _scan_file(con: duckdb.DuckDBPyConnection, path: Path) -> str | None:
-    """Parse one file into the temp table ``_offers_scan``, in one pass.
+@dataclass(frozen=True)
+class Window:
+    """The creation days an offer may have: from the first partition to the day of the load."""
 
-    One row per record: ``line``, ``_reason`` (null when the record loads), the flattened raw columns
-    (``creation_day`` included) and ``_document`` (the text, kept for refused records only). Returns
-    None, or a message when the file as a whole is not readable JSON.
+    first: date
+    last: date
+
+
+def _lenient_type(spec: object) -> str:
+    if isinstance(spec, dict):
+        return "STRUCT(" + ", ".join(f'"{k}" {_lenient_type(v)}' for k, v in spec.items()) + ")"
+    return "JSON" if spec == "JSON" else "VARCHAR"
+
+
+# read_json's columns for the fast path: every scalar as text, typed by try_cast as json_transform would
+# (a value that does not fit its type becomes null instead of failing the file)
+READ_JSON_COLUMNS = "{" + ", ".join(f"'{k}': '{_lenient_type(v)}'" for k, v in OFFER_STRUCTURE.items()) + "}"
+FAST_FLAT = ", ".join(
+    (f"try_cast({expr} as {sql_type})" if sql_type in ("double", "integer", "boolean") else expr)
+    + f" as {name}"
+    for name, sql_type, expr in RAW_COLUMNS
+)
+SLOW_FLAT = ", ".join(f"{expr} as {name}" for name, _, expr in RAW_COLUMNS)
+# what both paths carry besides the raw columns, for the checks and the quarantine's extract
+CHECKED = "json_type(o.id) as _id_type, o.dateCreation as _date_creation_text"
+
+
+def _checks_sql(window: Window) -> str:
+    """The reason a typed record is refused (null: it loads), as one expression: the same rules on both
+    paths. Each reason names the field; implausible values are refused rather than published."""
+    first, last = _sql_string(str(window.first)), _sql_string(str(window.last))
+    return f"""
+        case
+            when _json_reason is not null then _json_reason
+            when _id_type is null or _id_type = 'NULL' or trim(id) = '' then 'missing id'
+            when _id_type not in ({", ".join(_sql_string(t) for t in ID_TYPES)})
+                then 'id: neither a string nor an integer (' || lower(_id_type) || ')'
+            when date_creation is null then 'missing or invalid dateCreation'
+            when creation_day < {first}::date
+                then 'dateCreation ' || creation_day || ': before the first partition (' || {first} || ')'
+            when creation_day > {last}::date
+                then 'dateCreation ' || creation_day || ': after the day of the load (' || {last} || ')'
+            when nombre_postes < 0 then 'nombrePostes: negative (' || nombre_postes || ')'
+        end
     """
-    structure = _sql_string(json.dumps(OFFER_STRUCTURE))
-    flat = ",\n".join(f"{expr} as {name}" for name, _, expr in RAW_COLUMNS)
+
+
+# What quarantine keeps of a refused record: a few fields that say which offer it is, never a personal
+# field (``contact``: personal data never leaves raw). A record that is not JSON keeps its first
+# characters, cut where a personal field starts.
+SAFE_EXTRACT = """json_object('id', id, 'intitule', left(intitule, 200), 'dateCreation', _date_creation_text,
+    'dateActualisation', date_actualisation, 'romeCode', rome_code, 'typeContrat', type_contrat,
+    'nombrePostes', nombre_postes, 'lieuTravail', lieu_travail_libelle)"""
+TEXT_EXTRACT = f"left(regexp_replace(doc, '\"({'|'.join(PERSONAL)})\".*$', '\"\\1\": (withheld)', 's'), 500)"
+
+
+def _raw_names_in(window: Window) -> str:
+    """The raw columns, with no creation day outside the window: such a record is in no partition (it is
+    quarantined once, when its file is new, like a record without a date)."""
+    first, last = _sql_string(str(window.first)), _sql_string(str(window.last))
+    inside = f"case when creation_day between {first} and {last} then creation_day end as creation_day"
+    return ", ".join(inside if name == "creation_day" else name for name, _, _ in RAW_COLUMNS)
+
+
+def _checked_sql(typed: str, window: Window, table: str) -> str:
+    """A temp table from a query of typed records (line, _json_reason, _text, the raw columns, CHECKED)."""
+    return f"""
+        create or replace temp table {table} as
+        with typed as ({typed}),
+        checked as (select *, {_checks_sql(window)} as _reason from typed)
+        select line, {_raw_names_in(window)}, _reason,
+            case when _reason is not null then coalesce(_text, ({SAFE_EXTRACT})::varchar) end as _document
+        from checked
+    """
+
+
+def _scan_fast(con: duckdb.DuckDBPyConnection, path: Path, window: Window, table: str) -> bool:
+    """An NDJSON file straight from ``read_json`` (one parse of each record). True when every physical
+    line is one record: a blank or malformed line (read_json skips or refuses it) needs the record path
+    to keep line numbers and say which line is wrong. Nothing is written but the temp table."""
+    typed = f"""
+        select row_number() over () as line, null::varchar as _json_reason, null::varchar as _text,
+            {FAST_FLAT}, {CHECKED}
+        from read_json({_sql_string(str(path))}, format='newline_delimited', records=true,
+                       maximum_object_size=16777216, columns={READ_JSON_COLUMNS}) o
+    """
     try:
-        con.execute(
-            f"""
-            create or replace temp table {SCAN_TABLE} as
-            with documents as ({_documents_sql(path)}),
-            checked as (
+        con.execute("set preserve_insertion_order = true")  # row_number() follows the file's order
+        con.execute(_checked_sql(typed, window, table))
+    except duckdb.Error:
+        return False
+    records = con.execute(f"select count(*) from {table}").fetchone()[0]
+    return records == _physical_lines(path)
+
+
+def _scan_records(con: duckdb.DuckDBPyConnection, path: Path, window: Window, table: str) -> str | None:
+    """Any offers file record by record into ``table`` (line or record number, a reason per record).
+    Returns None, or a message when the file as a whole is not readable JSON."""
+    structure = _sql_string(json.dumps(OFFER_STRUCTURE))
+    typed = f"""
+        select line, _json_reason,
+            case when _json_reason is not null then {TEXT_EXTRACT} end as _text,
+            {SLOW_FLAT}, {CHECKED}
+        from (
+            select line, doc, _json_reason,
+                case when _json_reason is null then json_transform(doc, {structure}) end as o
+            from (
                 select line, doc,
                     case
                         when not json_valid(doc) then 'malformed JSON'
                         when json_type(doc) <> 'OBJECT' then 'not a JSON object'
-                    end as reason
-                from documents
+                    end as _json_reason
+                from ({_documents_sql(path)})
                 where doc is not null and trim(doc) <> ''
-            ),
-            typed as (
-                select line, doc, reason, {flat}
-                from (
-                    select line, doc, reason,
-                        case when reason is null then json_transform(doc, {structure}) end as o
-                    from checked
-                )
             )
-            select * exclude (doc, reason),
-                coalesce(reason,
-                    case
-                        when id is null or trim(id) = '' then 'missing id'
-                        when date_creation is null then 'missing or invalid dateCreation'
-                    end) as _reason,
-                case when _reason is not null then left(doc, 10000) end as _document
-            from typed
-            """
         )
+    """
+    try:
+        con.execute(_checked_sql(typed, window, table))
     except (duckdb.InvalidInputException, duckdb.ConversionException) as error:
         # not JSON at all; other errors (memory, disk) fail the load instead of blaming the file
         return f"unreadable file: {str(error).splitlines()[0][:300]}"
     return None
+
+
+def unrecognised_shape(path: Path) -> str | None:
+    """Why a .json file is not offers (None: an array of offers, or an API body with ``resultats``).
+    Checked before reading records: an object without ``resultats`` is refused, not taken as empty."""
+    if path.suffix.lower() in (".jsonl", ".ndjson") or _first_char(path) == "[":
+        return None
+    with duckdb.connect() as con:
+        try:
+            found = con.execute(
+                f"select json_type(resultats) from read_json({_sql_string(str(path))}, "
+                f"columns={{'resultats': 'JSON'}}, maximum_object_size={_object_limit(path)})"
+            ).fetchall()
+        except duckdb.Error:
+            return None  # not JSON at all: the record path quarantines it as unreadable
+    kinds = {row[0] for row in found}
+    if kinds == {"ARRAY"}:
+        return None
+    what = (
+        "no 'resultats'" if kinds <= {None} else f"'resultats' is not an array ({', '.join(map(str, kinds))})"
+    )
+    return (
+        f"{path}: not an offers file: a JSON object with {what}; expected an API body "
+        '({"resultats": [...]}), a JSON array of offers, or one offer per line (.ndjson/.jsonl)'
+    )
+
+
+def scan_file(
+    con: duckdb.DuckDBPyConnection, path: Path, window: Window, table: str = SCAN_TABLE
+) -> tuple[str, str | None]:
+    """Parse and check one file into the temp ``table``, outside any transaction, so that nothing about a
+    file's content can fail the load's transaction. Returns (how, message): "fast" or "records" (the file
+    is in ``table``), "unreadable" (not JSON: quarantined whole) or "refused" (not offers: refused whole)."""
+    refusal = unrecognised_shape(path)
+    if refusal:
+        return "refused", refusal
+    if path.suffix.lower() in (".jsonl", ".ndjson") and _scan_fast(con, path, window, table):
+        return "fast", None
+    error = _scan_records(con, path, window, table)
+    return ("unreadable", error) if error else ("records", None)
 
 
 # ---------------------------------------------------------------- partitions (ranges of creation days)
@@ -306,6 +455,7 @@ class RangeLoad:
     rows_superseded: int = 0
     rows_quarantined: int = 0
     rows_outside_range: int = 0
+    files_refused: list[tuple[str, str]] = field(default_factory=list)  # (path, reason): not offers files
     # days found in new files that this run did not load: their partitions need materialising
     new_days_outside_range: list[date] = field(default_factory=list)
 
@@ -343,6 +493,25 @@ def files_to_scan(
     return chosen
 
 
+PARSED_TABLE = "_offers_parsed"  # files quarantined whole (the rows of the others stay in their scan table)
+INDEX_TABLE = "_offers_index"  # the days of the files indexed by this load
+DAYS_TABLE = "_offers_range_days"  # records read and refused per day of the range
+
+
+def default_window(today: date | None = None) -> Window:
+    """Creation days of the partitions: from the first one to today in Paris (a later day is not there yet)."""
+    return Window(date.fromisoformat(PARTITIONS_START), today or datetime.now(ZoneInfo(PARIS)).date())
+
+
+@dataclass
+class _Writes:
+    """What the load's transaction records besides the rows: the ledger and the refused files."""
+
+    loads: list[FileLoad] = field(default_factory=list)
+    refusals: list[tuple[LandedFile, str]] = field(default_factory=list)
+    scans: list[tuple[str, str]] = field(default_factory=list)  # (temp table, path): the rows to write
+
+
 def load_range(
     con: duckdb.DuckDBPyConnection,
     files: Sequence[LandedFile],
@@ -352,101 +521,191 @@ def load_range(
     origin: str = "landing",
     source: str = SOURCE,
     log: Callable[[str], None] | None = None,
+    today: date | None = None,
 ) -> RangeLoad:
     """Replace, in one transaction, the offers created in [first_day, end_day) by those of ``files``.
 
-    Each file is parsed once whatever the length of the range; files that hold no day of the range
-    (known from ``ops.offer_file_days``) are not read at all. Idempotent: loading the same range twice
-    leaves the same rows, one per id (its latest ``dateActualisation``).
+    Two phases: each file is parsed and checked first, outside any transaction (its path, straight from
+    ``read_json`` or record by record, is chosen from what that finds), then one transaction writes what
+    the files hold, the ledger and the per-day log. Nothing about a file's content can fail the
+    transaction, and nothing is retried. Each file is parsed once whatever the length of the range;
+    files that hold no day of the range (known from ``ops.offer_file_days``) are not read at all.
+    Idempotent: loading the same range twice leaves the same rows, one per id (its latest
+    ``dateActualisation``, across days and files).
     """
     if end_day <= first_day:
         raise ValueError(f"empty range of creation days: [{first_day}, {end_day})")
-    slow: set[str] = set()
-    unreadable: dict[str, str] = {}
-    together = True
+    window = default_window(today)
+    ensure_partition_tables(con)
+    result = RangeLoad(first_day, end_day, files_given=len(files))
+    known, refused = loaded_hashes(con, source), refused_hashes(con, source)
+    indexed = {row[0] for row in con.execute(f"select distinct sha256 from {FILE_DAYS_TABLE}").fetchall()}
+    bounds = [first_day, end_day]
+    writes = _Writes()
     # a year of offers is a few GB of JSON: keep DuckDB's memory bounded (it spills what does not fit)
     con.execute(f"set memory_limit = '{LOAD_MEMORY_LIMIT}'")
     try:
-        while True:
-            try:
-                return _load_range_once(
-                    con, files, first_day, end_day, origin, source, log, slow, unreadable, together
-                )
-            except _FastPathRefused as refused:
-                # rolled back: load again, the clean files one by one to find the culprit, then that file
-                # record by record
-                if refused.path is None:
-                    together = False
-                elif refused.unreadable is not None:
-                    unreadable[refused.path] = refused.unreadable
-                else:
-                    slow.add(refused.path)
+        _create_work_tables(con)
+        for landed in files_to_scan(con, files, first_day, end_day, source):
+            if landed.sha256 in refused:  # refused before: listed, not read again
+                result.files_refused.append((str(landed.path), refused[landed.sha256]))
+                continue
+            how = _parse(
+                con,
+                landed,
+                landed.sha256 not in known,
+                landed.sha256 not in indexed,
+                window,
+                bounds,
+                source,
+                result,
+                writes,
+            )
+            if log is not None:
+                log(f"{landed.path.name}: {how}")
+        _write(con, writes, bounds, origin, source, result)
     finally:
+        for table in [SCAN_TABLE, PARSED_TABLE, INDEX_TABLE, DAYS_TABLE, *(t for t, _ in writes.scans)]:
+            con.execute(f"drop table if exists {table}")
+        con.execute("reset preserve_insertion_order")
         con.execute("reset memory_limit")
+    result.rows_superseded = result.rows_read - result.rows_loaded - result.rows_quarantined
+    result.new_days_outside_range = sorted(set(result.new_days_outside_range))
+    return result
 
 
-class _FastPathRefused(Exception):
-    """A statement failed inside the load's transaction (which DuckDB then aborts): the load starts again
-    with what was learnt (which file, and for a file that is not JSON at all, why)."""
+def _create_work_tables(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        f"create or replace temp table {PARSED_TABLE} (_source_file varchar, line bigint, _reason varchar)"
+    )
+    con.execute(
+        f"create or replace temp table {INDEX_TABLE} (sha256 varchar, creation_day date, records bigint)"
+    )
+    con.execute(
+        f"create or replace temp table {DAYS_TABLE} (creation_day date, read bigint, quarantined bigint)"
+    )
 
-    def __init__(self, path: str | None, unreadable: str | None = None) -> None:
-        super().__init__(path or "several files")
-        self.path = path
-        self.unreadable = unreadable
 
-
-def _load_range_once(
+def _parse(
     con: duckdb.DuckDBPyConnection,
-    files: Sequence[LandedFile],
-    first_day: date,
-    end_day: date,
+    landed: LandedFile,
+    is_new: bool,
+    needs_index: bool,
+    window: Window,
+    bounds: list[date],
+    source: str,
+    result: RangeLoad,
+    writes: _Writes,
+) -> str:
+    """Scan one file and keep what the range needs: its rows of the range, and (for a new file) its
+    records in no partition. Returns how the file was read."""
+    path = str(landed.path)
+    # each file keeps its own scan table until the transaction (no copy of its rows in between)
+    table = f"{SCAN_TABLE}_{len(writes.scans)}"
+    how, message = scan_file(con, landed.path, window, table)
+    if how in ("refused", "unreadable"):
+        con.execute(f"drop table if exists {table}")  # what a first attempt may have left
+    if how == "refused":
+        writes.refusals.append((landed, message))
+        result.files_refused.append((path, message))
+        return how
+    result.files_scanned.append(path)
+    if how == "unreadable":
+        if is_new:
+            con.execute(
+                f"insert into {PARSED_TABLE} (_source_file, line, _reason) values (?, 0, ?)", [path, message]
+            )
+            con.execute(f"insert into {INDEX_TABLE} values (?, null, 1)", [landed.sha256])
+            writes.loads.append(FileLoad(source, path, landed.sha256, 1, 0, 1))
+            result.files_new += 1
+            result.rows_read += 1
+            result.rows_quarantined += 1
+        return how
+    writes.scans.append((table, path))
+    in_range = "creation_day >= ? and creation_day < ?"
+    con.execute(
+        f"insert into {DAYS_TABLE} select creation_day, count(*), count(*) filter (where _reason is not null) "
+        f"from {table} where {in_range} group by creation_day",
+        bounds,
+    )
+    total, refused, read_in_range, refused_in_range, undated, outside = con.execute(
+        f"""
+        select count(*), count(*) filter (where _reason is not null),
+            count(*) filter (where {in_range}), count(*) filter (where _reason is not null and {in_range}),
+            count(*) filter (where creation_day is null),
+            count(*) filter (where creation_day is not null and not ({in_range}))
+        from {table}
+        """,
+        bounds * 3,
+    ).fetchone()
+    result.rows_read += read_in_range + (undated if is_new else 0)
+    result.rows_quarantined += refused_in_range + (undated if is_new else 0)
+    result.rows_outside_range += outside
+    if is_new:
+        result.files_new += 1
+        writes.loads.append(FileLoad(source, path, landed.sha256, total, total - refused, refused))
+        result.new_days_outside_range.extend(
+            row[0]
+            for row in con.execute(
+                f"select distinct creation_day from {table} "
+                f"where creation_day is not null and not ({in_range})",
+                bounds,
+            ).fetchall()
+        )
+    if is_new or needs_index:
+        con.execute(
+            f"insert into {INDEX_TABLE} select ?, creation_day, count(*) from {table} group by creation_day",
+            [landed.sha256],
+        )
+    # keep what the range writes: its rows, and (for a new file) the records in no partition
+    con.execute(
+        f"delete from {table} where not coalesce(({in_range}) or (creation_day is null and ?), false)",
+        [*bounds, is_new],
+    )
+    return how
+
+
+def _write(
+    con: duckdb.DuckDBPyConnection,
+    writes: _Writes,
+    bounds: list[date],
     origin: str,
     source: str,
-    log: Callable[[str], None] | None,
-    slow: set[str],
-    unreadable: dict[str, str],
-    together: bool,
-) -> RangeLoad:
-    ensure_partition_tables(con)
-    result = RangeLoad(first_day, end_day, files_given=len(files))
-    known = loaded_hashes(con, source)
-    indexed = {row[0] for row in con.execute(f"select distinct sha256 from {FILE_DAYS_TABLE}").fetchall()}
-    scan = files_to_scan(con, files, first_day, end_day, source)
-    bounds = [first_day, end_day]
+    result: RangeLoad,
+) -> None:
+    """The load's one transaction: every row was parsed and checked before, so only the warehouse itself
+    (disk, memory) can make it fail, and then it is rolled back whole."""
     in_range = "creation_day >= ? and creation_day < ?"
     con.execute("begin transaction")
     try:
         con.execute(f"delete from {RAW_TABLE} where {in_range}", bounds)
         con.execute(f"delete from {QUARANTINE_TABLE} where _creation_day >= ? and _creation_day < ?", bounds)
+        for table, path in writes.scans:
+            con.execute(
+                f"insert into {RAW_TABLE} select {RAW_NAMES}, ?, line, now() from {table} where _reason is null",
+                [path],
+            )
+            con.execute(
+                f"insert into {QUARANTINE_TABLE} select ?, line, _reason, _document, now(), creation_day "
+                f"from {table} where _reason is not null",
+                [path],
+            )
         con.execute(
-            "create or replace temp table _range_days (creation_day date, read bigint, quarantined bigint)"
+            f"insert into {QUARANTINE_TABLE} select _source_file, line, _reason, null, now(), null "
+            f"from {PARSED_TABLE}"
         )
-        clean = [
-            f for f in scan if f.path.suffix.lower() in (".jsonl", ".ndjson") and str(f.path) not in slow
-        ]
-        loaded: set[str] = set()
-        for group in [clean] if together else [[f] for f in clean]:
-            loaded |= _load_clean_ndjson(con, group, known, indexed, bounds, source, result, together)
-        for landed in scan:
-            if str(landed.path) not in loaded:
-                is_new, needs_index = landed.sha256 not in known, landed.sha256 not in indexed
-                _load_file_range(con, landed, is_new, needs_index, bounds, source, result, unreadable)
-            if log is not None:
-                log(f"{landed.path.name}: loaded")
-        # an offer loaded in the range keeps one row: drop a copy dated elsewhere (dateCreation changed)
-        con.execute(
-            f"""
-            delete from {RAW_TABLE}
-            where not ({in_range})
-              and id in (select id from {RAW_TABLE} where {in_range})
-            """,
-            bounds + bounds,
-        )
-        # one row per id in the range: the latest dateActualisation, then the last file and line
+        for load in writes.loads:
+            record_load(con, load)
+        for landed, reason in writes.refusals:
+            record_refusal(con, source, landed, reason)
+        con.execute(f"insert into {FILE_DAYS_TABLE} select * from {INDEX_TABLE}")
+        # One row per id, across days: the latest dateActualisation, then the last file and line. An older
+        # copy created on another day goes, and so does a copy of the range older than one loaded before.
         con.execute(
             f"""
             delete from {RAW_TABLE} where rowid in (
-                select rowid from {RAW_TABLE} where {in_range}
+                select rowid from {RAW_TABLE}
+                where id in (select id from {RAW_TABLE} where {in_range})
                 qualify row_number() over (
                     partition by id order by date_actualisation desc nulls last, _source_file desc, _line desc
                 ) > 1
@@ -463,7 +722,7 @@ def _load_range_once(
             ),
             read as (
                 select creation_day, sum(read) as read, sum(quarantined) as quarantined
-                from _range_days group by creation_day
+                from {DAYS_TABLE} group by creation_day
             ),
             loaded as (
                 select creation_day, count(*) as loaded from {RAW_TABLE} where {in_range} group by creation_day
@@ -472,37 +731,15 @@ def _load_range_once(
                 coalesce(read.quarantined, 0), ?, now()
             from days left join read using (creation_day) left join loaded using (creation_day)
             """,
-            bounds + bounds + [origin, len(scan)],
+            bounds + bounds + [origin, len(result.files_scanned)],
         )
         result.rows_loaded = con.execute(
             f"select count(*) from {RAW_TABLE} where {in_range}", bounds
         ).fetchone()[0]
-        con.execute("drop table if exists _range_days")
-        con.execute(f"drop table if exists {SCAN_TABLE}")
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
-        con.execute("reset preserve_insertion_order")
         raise
-    result.rows_superseded = result.rows_read - result.rows_loaded - result.rows_quarantined
-    result.new_days_outside_range = sorted(set(result.new_days_outside_range))
-    return result
-
-
-def _lenient_type(spec: object) -> str:
-    if isinstance(spec, dict):
-        return "STRUCT(" + ", ".join(f'"{k}" {_lenient_type(v)}' for k, v in spec.items()) + ")"
-    return "JSON" if spec == "JSON" else "VARCHAR"
-
-
-# read_json's columns for the fast path: every scalar as text, typed by try_cast as json_transform would
-# (a value that does not fit its type becomes null instead of failing the file)
-READ_JSON_COLUMNS = "{" + ", ".join(f"'{k}': '{_lenient_type(v)}'" for k, v in OFFER_STRUCTURE.items()) + "}"
-FAST_FLAT = ", ".join(
-    (f"try_cast({expr} as {sql_type})" if sql_type in ("double", "integer", "boolean") else expr)
-    + f" as {name}"
-    for name, sql_type, expr in RAW_COLUMNS
-)
 
 
 _LINES: dict[tuple[str, float, int], int] = {}  # (path, mtime, size) -> physical lines
@@ -558,202 +795,3 @@ def landed_offer_files(folder: Path, con: duckdb.DuckDBPyConnection | None = Non
             f"insert into {HASHES_TABLE} values (?, ?, ?, ?)", [[*keys[p], sha] for p, sha in hashed.items()]
         )
     return [LandedFile(p, hashed.get(p) or cached[keys[p]]) for p in paths]
-
-
-def _last_id(path: Path) -> str | None:
-    with path.open("rb") as handle:
-        handle.seek(max(0, path.stat().st_size - (1 << 20)))
-        last = handle.read().rstrip(b"\r\n").rsplit(b"\n", 1)[-1]
-    try:
-        value = json.loads(last).get("id")
-    except (ValueError, AttributeError):
-        return None
-    return None if value is None else str(value)
-
-
-def _load_clean_ndjson(
-    con: duckdb.DuckDBPyConnection,
-    files: Sequence[LandedFile],
-    known: set[str],
-    indexed: set[str],
-    bounds: list[date],
-    source: str,
-    result: RangeLoad,
-    together: bool,
-) -> set[str]:
-    """Load NDJSON files whose every line is a good offer straight from ``read_json``, in one statement:
-    one parse of each record, no intermediate copy. Returns the paths loaded; the others (a blank or
-    malformed line, a record without id or dateCreation) are left, with nothing behind, to the
-    record-by-record path."""
-    if not files:
-        return set()
-    paths = [str(f.path) for f in files]
-    listed = ", ".join(_sql_string(p) for p in paths)
-    # the rows this transaction inserted from these files (now() is the transaction's start)
-    mine = f"_loaded_at = now() and _source_file in ({listed})"
-    branches = " union all ".join(
-        f"""
-        select {FAST_FLAT}, {_sql_string(path)}, line, now()
-        from (
-            select row_number() over () as line, *
-            from read_json({_sql_string(path)}, format='newline_delimited', maximum_object_size=16777216,
-                           columns={READ_JSON_COLUMNS})
-        ) o
-        where o.id is not null and trim(o.id) <> '' and try_cast(o.dateCreation as timestamptz) is not null
-        """
-        for path in paths
-    )
-    try:
-        # Files are read in parallel, each in its own order (row_number over one file's single-threaded
-        # scan); the last line of each file is checked below, and one by one the order is kept anyway.
-        con.execute(f"set preserve_insertion_order = {'false' if together else 'true'}")
-        con.execute(f"insert into {RAW_TABLE} {branches}")
-    except duckdb.Error as error:  # malformed JSON, or a record whose shape read_json refuses
-        raise _FastPathRefused(None if together and len(paths) > 1 else paths[0]) from error
-    con.execute("reset preserve_insertion_order")
-    con.execute(
-        "create or replace temp table _file_days as select _source_file, creation_day, count(*) as records "
-        f"from {RAW_TABLE} where {mine} group by all"
-    )
-    counted = dict(
-        con.execute("select _source_file, sum(records) from _file_days group by _source_file").fetchall()
-    )
-    # a refused record, or a blank line (read_json skips it: numbers would not be line numbers)
-    lines = {p: _physical_lines(Path(p)) for p in paths}
-    refused = [p for p in paths if counted.get(p, 0) == 0 or counted[p] != lines[p]]
-    for path in set(paths) - set(refused):
-        numbered = con.execute(
-            f"select id from {RAW_TABLE} where {mine} and _source_file = ? and _line = ?", [path, lines[path]]
-        ).fetchall()
-        if numbered != [(_last_id(Path(path)),)]:
-            raise _FastPathRefused(None)  # line numbers out of file order: load again, one file at a time
-    if refused:
-        gone = ", ".join(_sql_string(p) for p in refused)
-        con.execute(f"delete from {RAW_TABLE} where _loaded_at = now() and _source_file in ({gone})")
-        con.execute(f"delete from _file_days where _source_file in ({gone})")
-    in_range = "creation_day >= ? and creation_day < ?"
-    # the files' other days belong to other partitions
-    con.execute(f"delete from {RAW_TABLE} where {mine} and not ({in_range})", bounds)
-    con.execute(
-        f"insert into _range_days select creation_day, sum(records), 0 from _file_days where {in_range} "
-        "group by creation_day",
-        bounds,
-    )
-    for landed in files:
-        path = str(landed.path)
-        if path in refused:
-            continue
-        result.files_scanned.append(path)
-        read_in_range, outside = con.execute(
-            f"select coalesce(sum(records) filter (where {in_range}), 0), "
-            f"coalesce(sum(records) filter (where not ({in_range})), 0) from _file_days where _source_file = ?",
-            [*bounds, *bounds, path],
-        ).fetchone()
-        result.rows_read += read_in_range
-        result.rows_outside_range += outside
-        if landed.sha256 not in known:
-            result.files_new += 1
-            total = counted[path]
-            record_load(con, FileLoad(source, path, landed.sha256, total, total, 0))
-            result.new_days_outside_range.extend(
-                row[0]
-                for row in con.execute(
-                    f"select creation_day from _file_days where _source_file = ? and not ({in_range})",
-                    [path, *bounds],
-                ).fetchall()
-            )
-        if landed.sha256 not in known or landed.sha256 not in indexed:
-            con.execute(
-                f"insert into {FILE_DAYS_TABLE} select ?, creation_day, records from _file_days "
-                "where _source_file = ?",
-                [landed.sha256, path],
-            )
-    con.execute("drop table if exists _file_days")
-    return set(paths) - set(refused)
-
-
-def _load_file_range(
-    con: duckdb.DuckDBPyConnection,
-    landed: LandedFile,
-    is_new: bool,
-    needs_index: bool,
-    bounds: list[date],
-    source: str,
-    result: RangeLoad,
-    unreadable: dict[str, str],
-) -> None:
-    path = str(landed.path)
-    result.files_scanned.append(path)
-    error = unreadable.get(path)
-    if error is None:
-        error = _scan_file(con, landed.path)
-        if error:  # the failed statement aborted the transaction: load again, knowing this file
-            raise _FastPathRefused(path, error)
-    if error:
-        if is_new:
-            con.execute(f"insert into {QUARANTINE_TABLE} values (?, 0, ?, null, now(), null)", [path, error])
-            record_load(con, FileLoad(source, path, landed.sha256, 1, 0, 1))
-            con.execute(f"insert into {FILE_DAYS_TABLE} values (?, null, 1)", [landed.sha256])
-            result.files_new += 1
-            result.rows_read += 1
-            result.rows_quarantined += 1
-        return
-    in_range = "creation_day >= ? and creation_day < ?"
-    src = _sql_string(path)
-    con.execute(
-        f"""
-        insert into {RAW_TABLE}
-        select {RAW_NAMES}, {src}, line, now()
-        from {SCAN_TABLE} where _reason is null and {in_range}
-        """,
-        bounds,
-    )
-    con.execute(
-        f"""
-        insert into {QUARANTINE_TABLE}
-        select {src}, line, _reason, _document, now(), creation_day
-        from {SCAN_TABLE}
-        where _reason is not null and (({in_range}) or (creation_day is null and ?))
-        """,
-        [*bounds, is_new],
-    )
-    con.execute(
-        f"""
-        insert into _range_days
-        select creation_day, count(*), count(*) filter (where _reason is not null)
-        from {SCAN_TABLE} where {in_range} group by creation_day
-        """,
-        bounds,
-    )
-    total, refused, read_in_range, refused_in_range, undated, outside = con.execute(
-        f"""
-        select count(*), count(*) filter (where _reason is not null),
-            count(*) filter (where {in_range}), count(*) filter (where _reason is not null and {in_range}),
-            count(*) filter (where creation_day is null),
-            count(*) filter (where creation_day is not null and not ({in_range}))
-        from {SCAN_TABLE}
-        """,
-        bounds + bounds + bounds,
-    ).fetchone()
-    result.rows_read += read_in_range + (undated if is_new else 0)
-    result.rows_quarantined += refused_in_range + (undated if is_new else 0)
-    result.rows_outside_range += outside
-    if is_new:
-        result.files_new += 1
-        record_load(con, FileLoad(source, path, landed.sha256, total, total - refused, refused))
-        result.new_days_outside_range.extend(
-            row[0]
-            for row in con.execute(
-                f"select distinct creation_day from {SCAN_TABLE} "
-                f"where creation_day is not null and not ({in_range})",
-                bounds,
-            ).fetchall()
-        )
-    if is_new or needs_index:
-        con.execute(
-            f"""
-            insert into {FILE_DAYS_TABLE}
-            select ?, creation_day, count(*) from {SCAN_TABLE} group by creation_day
-            """,
-            [landed.sha256],
-        )

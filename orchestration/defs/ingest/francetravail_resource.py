@@ -6,6 +6,7 @@ Its run config holds only tuning knobs. The credentials and URLs are read from t
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -37,7 +38,11 @@ class FranceTravailResource(dg.ConfigurableResource):
     def enabled(self, settings: Settings | None = None) -> bool:
         return (settings or load_settings()).api_enabled
 
-    def client(self, settings: Settings | None = None) -> FranceTravailClient:
+    def client(
+        self, settings: Settings | None = None, log: logging.Logger | None = None
+    ) -> FranceTravailClient:
+        """A client whose warnings (waits, splits, offers without id) go to ``log``, by default Dagster's
+        logger: in a run they reach the run's log, not only Python's logging."""
         settings = settings or load_settings()
         if not settings.api_enabled:
             raise dg.Failure(
@@ -54,21 +59,30 @@ class FranceTravailResource(dg.ConfigurableResource):
                 max_retries=self.max_retries,
                 timeout_seconds=self.timeout_seconds,
                 backoff_base_seconds=self.backoff_base_seconds,
-            )
+                max_retry_after_seconds=settings.francetravail_max_retry_after,
+            ),
+            log=log or dg.get_dagster_logger("francetravail_api"),
         )
 
-    def fetch_days(self, first_day: date, end_day: date, settings: Settings | None = None) -> ApiFetch:
+    def fetch_days(
+        self,
+        first_day: date,
+        end_day: date,
+        settings: Settings | None = None,
+        log: logging.Logger | None = None,
+    ) -> ApiFetch:
         """Every offer of the région created in [first_day, end_day) (Paris days), as an NDJSON file.
 
-        The file is written in ``$OBS_DATA_DIR/francetravail_api/`` before the warehouse is opened
-        (DuckDB has one writer) and kept as the record of what the API answered.
+        The file is written in ``settings.api_dir`` ($OBS_DATA_DIR/api/francetravail/) before the warehouse
+        is opened (DuckDB has one writer) and kept: every answer is loaded like a landing file, merged with
+        the others (latest dateActualisation per id), and is what a restore or a backfill reads again.
         """
         settings = settings or load_settings()
-        client = self.client(settings)
+        client = self.client(settings, log)
         start = datetime.combine(first_day, time(0), tzinfo=PARIS)
         end = datetime.combine(end_day, time(0), tzinfo=PARIS)
-        stamp = datetime.now(PARIS).strftime("%Y%m%dT%H%M%S")
-        path = settings.data_dir / "francetravail_api" / f"offres_{first_day}_{end_day}_{stamp}.ndjson"
+        stamp = datetime.now(PARIS).strftime("%Y%m%dT%H%M%S_%f")  # never overwrites a kept answer
+        path = settings.api_dir / f"offres_{first_day}_{end_day}_{stamp}.ndjson"
         found = client.search_offers(region=settings.region, min_creation=start, max_creation=end)
         count = write_ndjson(found, path)
         return ApiFetch(path, count, dict(client.stats))

@@ -69,7 +69,7 @@ def relative_input(path: str, settings: Settings) -> tuple[str, str]:
     candidate = Path(path)
     roots = [
         ("depot", settings.landing_dir),
-        ("api", settings.data_dir / "francetravail_api"),
+        ("api", settings.api_dir),
         ("archive", settings.data_dir / "archive"),
     ]
     for origin, root in roots:
