@@ -3,6 +3,7 @@ real great-expectations, real publication. Three runs share one folder (they tak
 
 import csv
 import json
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -210,6 +211,7 @@ def craft_landing(landing) -> dict:
     (uniformation / "contrats_2026_sans_numero.csv").write_text(
         ";".join(header[1:]) + "\n" + ";".join(lines[1].split(";")[1:]) + "\n", encoding="utf-8"
     )
+    offers = craft_offers(landing / "francetravail")
     charts = openpyxl.Workbook()
     charts.active.title = "Synthèse"
     charts.active.append(["Organismes agréés", 62])
@@ -223,7 +225,39 @@ def craft_landing(landing) -> dict:
         "refused": {
             "contrats_2026_sans_numero.csv": "missing required column 'num_contrat'",
             "agrements_tableau_de_bord.xlsx": "'Synthèse' (no recognisable header row)",
+            "offres_export_sans_resultats.json": "not an offers file",
         },
+        "offers": offers,
+    }
+
+
+def craft_offers(folder) -> dict:
+    """An NDJSON delivery of offers holding the offers' failure modes next to a corrected offer, and a
+    JSON export in a shape that is not the API's. Returns the offer that must win and the reasons."""
+    known = json.loads((folder / "offres_2024-03.json").read_text(encoding="utf-8"))["resultats"][0]
+    updated = {**known, "intitule": "Aide aux personnes âgées (offre modifiée)"}
+    updated["dateActualisation"] = "2024-06-03T08:00:00.000Z"
+    tomorrow = (date.today() + timedelta(days=1)).isoformat() + "T09:00:00.000Z"
+    faulty = {
+        "ANCIENNE1": ({"dateCreation": "2023-06-01T09:00:00.000Z"}, "before the first partition"),
+        "DEMAIN1": ({"dateCreation": tomorrow}, "after the day of the load"),
+        "NEGATIVE1": ({"nombrePostes": -3}, "nombrePostes: negative"),
+    }
+    records = [updated]
+    for offer_id, (changes, _) in faulty.items():
+        records.append({**known, "id": offer_id, **changes})
+    records.append({**known, "id": {"numero": 12}})  # an id that is neither a string nor a number
+    (folder / "offres_livraison_2026-01.ndjson").write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8"
+    )
+    (folder / "offres_export_sans_resultats.json").write_text(
+        json.dumps({"offres": [known]}, ensure_ascii=False), encoding="utf-8"
+    )
+    return {
+        "updated": (known["id"], updated["intitule"]),
+        "contact": known["contact"]["courriel"],
+        "reasons": {offer_id: reason for offer_id, (_, reason) in faulty.items()}
+        | {None: "id: neither a string nor an integer"},
     }
 
 
@@ -315,6 +349,23 @@ def test_a_second_run_over_a_year_of_awkward_deliveries_loads_nothing_twice_and_
         assert set(refused) == set(crafted["refused"])
         for name, reason in crafted["refused"].items():
             assert reason in refused[name] and name in refused_meta
+        # offers: the latest dateActualisation wins; offers outside the partitions, with an id that is
+        # not one or implausible, are quarantined with the field named and without their contact
+        offer_id, title = crafted["offers"]["updated"]
+        assert q(f"select intitule from raw.francetravail_offres where id = '{offer_id}'") == [(title,)]
+        quarantined = q(
+            "select _document, _reason from quarantine.francetravail_offres "
+            "where _source_file like '%offres_livraison_2026-01.ndjson'"
+        )
+        for wanted_id, reason in crafted["offers"]["reasons"].items():
+            assert any(
+                reason in r and (wanted_id is None or wanted_id in (d or "")) for d, r in quarantined
+            ), (wanted_id, quarantined)
+        assert not any(crafted["offers"]["contact"] in (d or "") for d, _ in quarantined)
+        assert q(
+            "select rows_read, rows_loaded + rows_quarantined from ops.loaded_files "
+            "where path like '%offres_livraison_2026-01.ndjson'"
+        ) == [(5, 5)]
         # lock files and stray files were not even looked at
         assert not any("~$" in p or p.endswith((".txt", ".db", ".DS_Store")) for (_, p, _) in ledger)
 
