@@ -68,13 +68,15 @@ def partition_range_tags(
 def run(first_day: str | None = None, last_day: str | None = None) -> int:
     from orchestration.definitions import defs
     from orchestration.lib.ingestion import refused_report
+    from orchestration.lib.lock import warehouse_lock
     from orchestration.settings import load_settings
 
     settings = load_settings()
     started = datetime.now(UTC)
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
     job = defs.resolve_job_def("refresh_all")
-    with instance:
+    # the whole run under the warehouse lock: a daemon run or a reader started meanwhile waits its turn
+    with instance, warehouse_lock(settings.warehouse, settings.lock_timeout_seconds):
         result = job.execute_in_process(
             instance=instance,
             raise_on_error=False,
