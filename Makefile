@@ -9,7 +9,13 @@ DAGSTER_HOME ?= $(abspath $(or $(OBS_DATA_DIR),var))/dagster_home
 export DAGSTER_HOME
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: install manifest run test lint format ui sample docs bench clean
+# `make serve`: the webserver's address (beyond 127.0.0.1 only behind an authenticating reverse proxy:
+# docs/deployment.md) and the workspace it and the daemon load.
+HOST ?= 127.0.0.1
+PORT ?= 3000
+WORKSPACE ?= workspace.yaml
+
+.PHONY: install manifest instance run test lint format ui serve sample docs bench clean
 
 $(BIN)/dagster: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11 (or run make PYTHON=python3)"; exit 1; }
@@ -27,11 +33,11 @@ $(MANIFEST): $(BIN)/dagster $(DBT_SOURCES)
 
 manifest: $(MANIFEST)
 
-$(DAGSTER_HOME)/dagster.yaml: deploy/dagster.yaml
-	mkdir -p $(DAGSTER_HOME)
-	cp deploy/dagster.yaml $@
+# The instance (rendered each time: PostgreSQL storage when DAGSTER_PG_URL or DAGSTER_PG_HOST is set).
+instance: $(BIN)/dagster
+	@$(BIN)/python -m orchestration.lib.instance_config $(DAGSTER_HOME)
 
-run: $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml
+run: $(MANIFEST) instance
 	$(BIN)/python -m orchestration run
 
 test: $(MANIFEST)
@@ -47,8 +53,16 @@ format: $(BIN)/dagster
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-ui: $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml
-	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p $${PORT:-3000}
+ui: $(MANIFEST) instance
+	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p $(PORT)
+
+# Service mode: the webserver and the daemon (schedules, sensors, the run queue, run monitoring) as two
+# processes on the instance of $(DAGSTER_HOME); stopping one stops both. deploy/*.service do the same
+# under systemd.
+serve: $(MANIFEST) instance
+	@trap 'kill $$daemon 2>/dev/null; wait $$daemon' EXIT; \
+	$(BIN)/dagster-daemon run -w $(WORKSPACE) & daemon=$$!; \
+	$(BIN)/dagster-webserver -w $(WORKSPACE) -h $(HOST) -p $(PORT)
 
 sample: $(BIN)/dagster
 	$(BIN)/python -m orchestration.lib.sample_generator --out seeds
