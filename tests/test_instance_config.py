@@ -44,6 +44,7 @@ def test_postgres_settings_give_postgres_storage_without_writing_the_password(tm
         "port": 5433,
         "username": "obs",
         "db_name": "dagster",
+        "scheme": "postgresql+psycopg2",
         "password": {"env": "DAGSTER_PG_PASSWORD"},
     }
     validated, _ = dagster_instance_config(str(tmp_path))

@@ -26,6 +26,7 @@ def storage_config(settings: Settings) -> dict[str, Any] | None:
     """``storage:`` of the instance: runs, event log and schedules on PostgreSQL (dagster-postgres), or
     None (SQLite under DAGSTER_HOME, Dagster's default)."""
     if settings.dagster_pg_url:
+        # the URL must name the driver: postgresql+psycopg2://user:password@host:port/db
         return {"postgres": {"postgres_url": {"env": "DAGSTER_PG_URL"}}}
     if settings.dagster_pg_host:
         db: dict[str, Any] = {
@@ -33,6 +34,8 @@ def storage_config(settings: Settings) -> dict[str, Any] | None:
             "port": settings.dagster_pg_port,
             "username": settings.dagster_pg_user,
             "db_name": settings.dagster_pg_db,
+            # SQLAlchemy 2.1 maps a bare "postgresql" to psycopg 3, which is not installed: psycopg2 is
+            "scheme": "postgresql+psycopg2",
         }
         if settings.dagster_pg_password_set:
             db["password"] = {"env": "DAGSTER_PG_PASSWORD"}
