@@ -66,6 +66,15 @@ def _step_assets(context) -> dict[str, str]:
     return names
 
 
+def describe_error(error) -> str:
+    """The root cause first (``ValueError: ...``, not Dagster's wrapper), then where it was raised."""
+    root = error
+    while root.cause is not None:
+        root = root.cause
+    frames = [line.strip() for line in root.stack if line.strip()][-2:]
+    return root.message.strip() + "\n" + "\n".join(frames)  # the message starts with the class name
+
+
 def _failed_checks(instance: dg.DagsterInstance, run_id: str) -> list[str]:
     records = instance.get_records_for_run(run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION).records
     failed = []
@@ -85,9 +94,10 @@ def failure_report(context: dg.RunFailureSensorContext, retried: bool) -> alerts
         failed.append(f"asset {steps.get(event.step_key, event.step_key)} (step {event.step_key})")
         error = event.step_failure_data.error
         if error:
-            errors.append(error.to_string())
+            errors.append(describe_error(error))
     failed += _failed_checks(context.instance, run.run_id)
-    error_text = "\n".join(errors) or (context.failure_event.message or "")
+    # the run's own message first (run monitoring's "Exceeded maximum runtime"), then the steps' errors
+    error_text = "\n".join([context.failure_event.message or "", *errors]).strip()
     assets = sorted(k.to_user_string() for k in (run.asset_selection or []))
     return alerts.FailureReport(
         run_id=run.run_id,
