@@ -12,6 +12,8 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 from orchestration.defs.transform.project import dbt_project
 from orchestration.lib import offers
 from orchestration.lib.lock import open_duckdb, warehouse_lock
+from orchestration.lib.personal_data import forget_personal_data
+from orchestration.lib.warehouse import connect
 from orchestration.settings import export_for_dbt, load_settings
 
 LAYERS = ("staging", "intermediate", "marts", "audit", "publication")
@@ -50,13 +52,19 @@ OFFER_PARTITIONS = dg.DailyPartitionsDefinition(
 
 def _dbt_under_lock(context: dg.AssetExecutionContext, dbt: DbtCliResource, args: list[str]):
     """dbt opens the warehouse itself: it runs under the project's lock, once DuckDB's own lock is free
-    (a process outside the project may hold it: waited for, within the same bound)."""
+    (a process outside the project may hold it: waited for, within the same bound). Once the models are
+    built, personal columns older than OBS_PERSONAL_DATA_DAYS leave raw (lib/personal_data.py)."""
     settings = load_settings()
     export_for_dbt(settings)
     timeout = settings.lock_timeout_seconds
     with warehouse_lock(settings.warehouse, timeout, context.log.warning):
         open_duckdb(settings.warehouse, read_only=False, timeout=timeout, log=context.log.warning).close()
         yield from dbt.cli(args, context=context).stream()
+        # staged: the personal columns of rows older than OBS_PERSONAL_DATA_DAYS can leave raw
+        with connect(settings.warehouse, timeout=timeout) as con:
+            forgotten = {k: n for k, n in forget_personal_data(con, settings.personal_data_days).items() if n}
+        if forgotten:
+            context.log.info(f"personal data removed from raw (OBS_PERSONAL_DATA_DAYS): {forgotten}")
 
 
 def partitioned_dbt_vars(window: dg.TimeWindow) -> dict[str, str]:
