@@ -15,7 +15,7 @@ HOST ?= 127.0.0.1
 PORT ?= 3000
 WORKSPACE ?= workspace.yaml
 
-.PHONY: install manifest instance run test lint format ui serve sample docs bench clean
+.PHONY: install manifest instance run restore test lint format ui serve sample docs bench clean
 
 $(BIN)/dagster: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11 (or run make PYTHON=python3)"; exit 1; }
@@ -39,6 +39,12 @@ instance: $(BIN)/dagster
 
 run: $(MANIFEST) instance
 	$(BIN)/python -m orchestration run
+
+# Rebuild an edition from the archive in another folder and compare its CSVs byte for byte:
+#   make restore EDITION=20261126T041800 INTO=/tmp/restore
+restore: $(MANIFEST)
+	@test -n "$(EDITION)" -a -n "$(INTO)" || { echo "usage: make restore EDITION=<id> INTO=<new folder>"; exit 2; }
+	DAGSTER_HOME= $(BIN)/python -m orchestration restore $(EDITION) $(INTO)
 
 test: $(MANIFEST)
 	$(BIN)/ruff check .

@@ -21,6 +21,8 @@ from pathlib import Path
 import duckdb
 
 from orchestration.lib.open_data import PublishedTable
+from orchestration.lib.rebuild import rebuild_record, record_in_manifest
+from orchestration.settings import Settings
 
 EXPORT_DIR = "analyse"
 DATABASE = "observatoire.duckdb"
@@ -80,3 +82,10 @@ def _list_in_manifest(edition_dir: Path, folder: Path) -> None:
     partial = manifest.with_name(f".{manifest.name}.partial")
     partial.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
     os.replace(partial, manifest)
+
+
+def complete_edition(edition_dir: Path, tables: Mapping[str, PublishedTable], settings: Settings) -> None:
+    """What an edition holds besides its pages: the analysts' exports, and in its manifest what a rebuild
+    needs (``lib/rebuild.py``)."""
+    write_exports(edition_dir, tables)
+    record_in_manifest(edition_dir, rebuild_record(settings))
