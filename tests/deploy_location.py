@@ -31,7 +31,10 @@ def probe(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         con.execute(
             "insert into ops.probe_log values (?, ?, ?, ?)", [label, os.getpid(), started, time.time()]
         )
-    return dg.MaterializeResult(metadata={"label": label})
+    # like an ingestion asset's metadata: rows refused into quarantine need a person
+    return dg.MaterializeResult(
+        metadata={"label": label, "rows_quarantined": int(context.run.tags.get("probe/quarantined", "0"))}
+    )
 
 
 @dg.asset(pool="warehouse", description="Holds the warehouse until stopped (a stuck run).")

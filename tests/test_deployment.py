@@ -139,6 +139,7 @@ class Service:
     log: Path = field(default=None)
     _instance: dg.DagsterInstance | None = None
     flaky: str | None = None  # run key of the flaky run, triggered early
+    quarantining: str | None = None  # run key of a probe run that reports quarantined rows
     _triggers: int = 0
 
     @property
@@ -291,7 +292,11 @@ def service(postgres, tmp_path_factory):
 
 
 def test_runs_started_together_by_the_cli_and_the_daemon_and_a_reader_all_succeed_in_turn(service):
-    daemon_key = service.trigger("probe_job", **{"probe/label": "daemon", "probe/hold": "3"})
+    # it also reports 2 quarantined rows: checked by the attention test below, without a run of its own
+    daemon_key = service.trigger(
+        "probe_job", **{"probe/label": "daemon", "probe/hold": "3", "probe/quarantined": "2"}
+    )
+    service.quarantining = daemon_key
     cli = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "dagster"),
@@ -423,6 +428,21 @@ def test_a_transient_failure_of_a_sensor_run_is_requested_again_and_succeeds(ser
     assert again.status == dg.DagsterRunStatus.SUCCESS
     assert again.tags["obs/attempt"] == "2"
     assert service.instance.get_run_by_id(first.run_id).tags["obs/failure_type"] == "transient"
+
+
+def test_a_successful_run_that_quarantined_rows_is_reported_for_a_person(service):
+    key = service.quarantining or service.trigger("probe_job", **{"probe/quarantined": "2"})
+    run = service.finished(service.run_of(key).run_id)
+    assert run.status == dg.DagsterRunStatus.SUCCESS
+    summary = wait_for(
+        "the attention summary",
+        lambda: next(
+            (p for p in service.received if p.get("kind") == "attention" and p["run_id"] == run.run_id), None
+        ),
+        60,
+    )
+    assert summary["items"] == ["probe: 2 row(s) quarantined (quarantine.probe)"]
+    assert run.run_id in (service.data / "attention.md").read_text()
 
 
 TICKS = """

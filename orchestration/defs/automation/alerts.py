@@ -175,7 +175,7 @@ def _last_offers_at(instance: dg.DagsterInstance) -> float | None:
     run_status=dg.DagsterRunStatus.SUCCESS,
     name="report_needs_attention",
     default_status=dg.DefaultSensorStatus.RUNNING,
-    minimum_interval_seconds=30,
+    minimum_interval_seconds=10,
     description="After a successful run: files refused, rows quarantined, or no offers for "
     "OBS_ALERT_NO_OFFERS_DAYS days are written to $OBS_DATA_DIR/attention.md and POSTed to OBS_ALERT_WEBHOOK.",
 )
