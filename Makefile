@@ -9,7 +9,13 @@ DAGSTER_HOME ?= $(abspath $(or $(OBS_DATA_DIR),var))/dagster_home
 export DAGSTER_HOME
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: install manifest run test lint format ui sample docs bench clean
+# `make serve`: the webserver's address (beyond 127.0.0.1 only behind an authenticating reverse proxy:
+# docs/deployment.md) and the workspace it and the daemon load.
+HOST ?= 127.0.0.1
+PORT ?= 3000
+WORKSPACE ?= workspace.yaml
+
+.PHONY: install manifest instance run restore test lint format ui serve sample docs bench clean
 
 $(BIN)/dagster: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11 (or run make PYTHON=python3)"; exit 1; }
@@ -27,12 +33,18 @@ $(MANIFEST): $(BIN)/dagster $(DBT_SOURCES)
 
 manifest: $(MANIFEST)
 
-$(DAGSTER_HOME)/dagster.yaml: deploy/dagster.yaml
-	mkdir -p $(DAGSTER_HOME)
-	cp deploy/dagster.yaml $@
+# The instance (rendered each time: PostgreSQL storage when DAGSTER_PG_URL or DAGSTER_PG_HOST is set).
+instance: $(BIN)/dagster
+	@$(BIN)/python -m orchestration.lib.instance_config $(DAGSTER_HOME)
 
-run: $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml
+run: $(MANIFEST) instance
 	$(BIN)/python -m orchestration run
+
+# Rebuild an edition from the archive in another folder and compare its CSVs byte for byte:
+#   make restore EDITION=20261126T041800 INTO=/tmp/restore
+restore: $(MANIFEST)
+	@test -n "$(EDITION)" -a -n "$(INTO)" || { echo "usage: make restore EDITION=<id> INTO=<new folder>"; exit 2; }
+	DAGSTER_HOME= $(BIN)/python -m orchestration restore $(EDITION) $(INTO)
 
 test: $(MANIFEST)
 	$(BIN)/ruff check .
@@ -47,14 +59,23 @@ format: $(BIN)/dagster
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-ui: $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml
-	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p $${PORT:-3000}
+ui: $(MANIFEST) instance
+	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p $(PORT)
+
+# Service mode: the webserver and the daemon (schedules, sensors, the run queue, run monitoring) as two
+# processes on the instance of $(DAGSTER_HOME); stopping one stops both. deploy/*.service do the same
+# under systemd.
+serve: $(MANIFEST) instance
+	@trap 'kill $$daemon 2>/dev/null; wait $$daemon' EXIT; \
+	$(BIN)/dagster-daemon run -w $(WORKSPACE) & daemon=$$!; \
+	$(BIN)/dagster-webserver -w $(WORKSPACE) -h $(HOST) -p $(PORT)
 
 sample: $(BIN)/dagster
 	$(BIN)/python -m orchestration.lib.sample_generator --out seeds
 
 docs: $(MANIFEST)
-	cd dbt_project && ../$(BIN)/python -c "import os,subprocess,sys; from orchestration.settings import load_settings, export_for_dbt; export_for_dbt(load_settings()); sys.exit(subprocess.call(['../$(BIN)/dbt','docs','generate']) or subprocess.call(['../$(BIN)/dbt','docs','serve','--host','127.0.0.1','--port',os.environ.get('PORT','8080')]))"
+	cd dbt_project && ../$(BIN)/python -m orchestration.lib.lock ../$(BIN)/dbt docs generate
+	cd dbt_project && ../$(BIN)/python -c "import os,subprocess,sys; from orchestration.settings import load_settings, export_for_dbt; export_for_dbt(load_settings()); sys.exit(subprocess.call(['../$(BIN)/dbt','docs','serve','--host','127.0.0.1','--port',os.environ.get('PORT','8080')]))"
 
 bench: $(MANIFEST)
 	$(BIN)/python bench/run.py --offers $${OFFERS:-1200000} --day $${DAY:-13000}

@@ -68,13 +68,15 @@ def partition_range_tags(
 def run(first_day: str | None = None, last_day: str | None = None) -> int:
     from orchestration.definitions import defs
     from orchestration.lib.ingestion import refused_report
+    from orchestration.lib.lock import warehouse_lock
     from orchestration.settings import load_settings
 
     settings = load_settings()
     started = datetime.now(UTC)
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
     job = defs.resolve_job_def("refresh_all")
-    with instance:
+    # the whole run under the warehouse lock: a daemon run or a reader started meanwhile waits its turn
+    with instance, warehouse_lock(settings.warehouse, settings.lock_timeout_seconds):
         result = job.execute_in_process(
             instance=instance,
             raise_on_error=False,
@@ -92,16 +94,72 @@ def run(first_day: str | None = None, last_day: str | None = None) -> int:
     return 0
 
 
+def restore(edition_id: str, into: str) -> int:
+    """Rebuild an edition in another folder from the archive, then compare its CSV files byte for byte."""
+    import json
+    from datetime import date, timedelta
+    from pathlib import Path
+
+    from orchestration.lib import rebuild
+    from orchestration.settings import load_settings
+
+    settings = load_settings()
+    original = settings.publication_dir / "editions" / edition_id
+    manifest_path = original / "manifest.json"
+    if not manifest_path.is_file():
+        raise SystemExit(f"no edition {edition_id} in {settings.publication_dir / 'editions'}")
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    target = Path(into).expanduser().resolve()
+    if target.exists() and any(target.iterdir()):
+        raise SystemExit(f"{target} is not empty: restore into a new folder")
+    staged = rebuild.stage_inputs(manifest, settings, target)
+    print(f"{len(staged.copied)} input files copied from the archive into {staged.landing}")
+    for difference in staged.differences:
+        print(f"WARNING: {difference}: the rebuild may differ", file=sys.stderr)
+    recorded = manifest.get("rebuild", {})
+    secrecy = recorded.get("secret_statistique") or manifest.get("secret_statistique", {}).get("seuils", {})
+    code = manifest.get("code_version")
+    print(f"edition built by code {code}: check out that version for an identical rebuild")
+    os.environ.update(
+        {
+            "OBS_DATA_DIR": str(target / "data"),
+            "OBS_WAREHOUSE": str(target / "data" / "warehouse.duckdb"),
+            "OBS_LANDING_DIR": str(staged.landing),
+            "OBS_PUBLICATION_DIR": str(target / "publication"),
+            "OBS_REGION": recorded.get("region", settings.region),
+            "OBS_REVIEW_MODE": "false",
+            **{f"OBS_SECRET_{k.upper()}": str(v) for k, v in secrecy.items()},
+        }
+    )
+    os.environ.pop("OBS_KEEP_EDITIONS", None)
+    last_day = (date.fromisoformat(manifest["generated_at"][:10]) - timedelta(days=1)).isoformat()
+    status = run(None, last_day)
+    if status:
+        return status
+    differ = rebuild.compare_csvs(original, (target / "publication" / "latest").resolve())
+    if differ:
+        print(f"DIFFERENT from edition {edition_id}: {', '.join(differ)}", file=sys.stderr)
+        return 1
+    print(f"edition {edition_id} rebuilt in {target}: every CSV identical, byte for byte")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m orchestration")
     parser.add_argument(
         "command",
-        choices=["run"],
-        help="run: materialise every asset (offers: every day, one run) and publish an edition",
+        choices=["run", "restore"],
+        help="run: materialise every asset (offers: every day, one run) and publish an edition; "
+        "restore EDITION INTO: rebuild an edition from the archive in the folder INTO and compare its CSVs",
     )
+    parser.add_argument("args", nargs="*", help="restore: EDITION INTO")
     parser.add_argument("--from", dest="first_day", help="first creation day of offers to load (YYYY-MM-DD)")
     parser.add_argument("--to", dest="last_day", help="last creation day of offers to load (YYYY-MM-DD)")
     args = parser.parse_args(argv)
+    if args.command == "restore":
+        if len(args.args) != 2:
+            parser.error("restore needs EDITION and INTO")
+        return restore(*args.args)
     return run(args.first_day, args.last_day)
 
 

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from orchestration.defs.automation import jobs, sensors
+from orchestration.defs.automation import alerts, jobs, sensors
 from orchestration.defs.ingest import francetravail, landing, referentiels
 from orchestration.defs.publish import approval, edition
 from orchestration.defs.quality import checks, reconciliation
@@ -19,5 +19,6 @@ defs = dg.Definitions.merge(
     approval.defs(),
     jobs.defs(),
     sensors.defs(),
+    alerts.defs(),
     dg.Definitions(executor=dg.in_process_executor),
 )

@@ -66,6 +66,14 @@ class Settings:
     lock_timeout_seconds: float = 900.0
     run_max_seconds: int = 4 * 3600
     personal_data_days: int | None = None
+    run_retries: int = 2
+    # the Dagster instance's PostgreSQL storage (deployment); unset: SQLite under DAGSTER_HOME
+    dagster_pg_url: str | None = None
+    dagster_pg_host: str | None = None
+    dagster_pg_port: int = 5432
+    dagster_pg_user: str = "dagster"
+    dagster_pg_db: str = "dagster"
+    dagster_pg_password_set: bool = False
 
     @property
     def referentials_dir(self) -> Path:
@@ -87,7 +95,8 @@ class Settings:
             f"reference_dir={self.reference_dir}, publication_dir={self.publication_dir}, region={self.region}, "
             f"api_enabled={self.api_enabled}, secrecy=({self.secret_min_people}, {self.secret_min_employers}, "
             f"{self.secret_dominance}), alert_webhook={'set' if self.alert_webhook else 'unset'}, "
-            f"keep_editions={self.keep_editions}, review_mode={self.review_mode})"
+            f"keep_editions={self.keep_editions}, review_mode={self.review_mode}, "
+            f"dagster_storage={'postgres' if self.dagster_pg_url or self.dagster_pg_host else 'sqlite'})"
         )
 
     def dbt_env(self) -> dict[str, str]:
@@ -177,6 +186,13 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         personal_data_days=_number(
             "OBS_PERSONAL_DATA_DAYS", get("OBS_PERSONAL_DATA_DAYS"), int, None, minimum=1
         ),
+        run_retries=_number("OBS_RUN_RETRIES", get("OBS_RUN_RETRIES"), int, 2, minimum=0),
+        dagster_pg_url=get("DAGSTER_PG_URL"),
+        dagster_pg_host=get("DAGSTER_PG_HOST"),
+        dagster_pg_port=_number("DAGSTER_PG_PORT", get("DAGSTER_PG_PORT"), int, 5432, minimum=1),
+        dagster_pg_user=get("DAGSTER_PG_USER") or "dagster",
+        dagster_pg_db=get("DAGSTER_PG_DB") or "dagster",
+        dagster_pg_password_set=get("DAGSTER_PG_PASSWORD") is not None,
     )
 
 

@@ -157,15 +157,14 @@ def build_suite(data: dict[str, Any]):
 
 def read_table(warehouse: Path, table: str, schema: str = MARTS_SCHEMA):
     """``<schema>.<table>`` as a pandas DataFrame; the warehouse is opened read-only and closed at once."""
-    import duckdb
+    from orchestration.lib.warehouse import connect
 
     if not _IDENTIFIER.match(table) or not _IDENTIFIER.match(schema):
         raise QualityError(f"{schema}.{table}: not a table name")
     warehouse = Path(warehouse)
     if not warehouse.is_file():
         raise QualityError(f"{warehouse}: warehouse not found")
-    con = duckdb.connect(str(warehouse), read_only=True)
-    try:
+    with connect(warehouse, read_only=True) as con:  # through the project's lock
         exists = con.execute(
             "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
             [schema, table],
@@ -173,8 +172,6 @@ def read_table(warehouse: Path, table: str, schema: str = MARTS_SCHEMA):
         if not exists:
             raise QualityError(f"{warehouse}: table {schema}.{table} not found")
         return con.execute(f'select * from {schema}."{table}"').df()
-    finally:
-        con.close()
 
 
 def validate_table(warehouse: Path, table: str, suite_name: str, expectations_dir: Path) -> SuiteOutcome:

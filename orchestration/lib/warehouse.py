@@ -1,7 +1,8 @@
 """The DuckDB warehouse: connections, schemas, the ledger of loaded files and table writes.
 
-DuckDB allows one writer per file: writers open it here, one at a time (jobs run in process);
-readers open it read-only. Nothing opens it at import time.
+DuckDB allows one writer per file, and no reader while it writes: every opening goes through
+:func:`connect`, which takes the project's warehouse lock (``lib/lock.py``: a bounded, logged wait instead
+of DuckDB's lock error). Readers open it read-only. Nothing opens it at import time.
 
 The ledger is keyed by content: ``ops.loaded_files`` holds one row per (source, sha256) loaded, and a new
 content under a path already loaded is a new version of that file (the older row says which sha256
@@ -21,6 +22,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+
+from orchestration.lib.lock import open_duckdb, warehouse_lock
 
 SCHEMAS = ("raw", "staging", "intermediate", "marts", "quarantine", "ops")
 
@@ -47,22 +50,35 @@ create table if not exists ops.refused_files (
 """
 
 
+def lock_timeout() -> float:
+    from orchestration.settings import load_settings
+
+    return load_settings().lock_timeout_seconds
+
+
 @contextmanager
-def connect(warehouse: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+def connect(
+    warehouse: Path, *, read_only: bool = False, timeout: float | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to the warehouse, under the project's lock (waiting at most ``timeout`` seconds,
+    default ``OBS_LOCK_TIMEOUT_SECONDS``, for another process, inside or outside the project)."""
+    warehouse = Path(warehouse)
     if read_only and not warehouse.exists():
         raise FileNotFoundError(
             f"warehouse {warehouse} does not exist yet: materialise the ingestion assets first"
         )
     warehouse.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(warehouse), read_only=read_only)
-    try:
-        if not read_only:
-            for schema in SCHEMAS:
-                con.execute(f"create schema if not exists {schema}")
-            con.execute(LEDGER_DDL)
-        yield con
-    finally:
-        con.close()
+    timeout = lock_timeout() if timeout is None else timeout
+    with warehouse_lock(warehouse, timeout):
+        con = open_duckdb(warehouse, read_only=read_only, timeout=timeout)
+        try:
+            if not read_only:
+                for schema in SCHEMAS:
+                    con.execute(f"create schema if not exists {schema}")
+                con.execute(LEDGER_DDL)
+            yield con
+        finally:
+            con.close()
 
 
 def sha256_of(path: Path) -> str:

@@ -15,6 +15,7 @@ import dagster as dg
 
 from orchestration.defs.transform.project import dbt_project
 from orchestration.lib import editions
+from orchestration.lib.edition_exports import complete_edition
 from orchestration.lib.editorial import build_content
 from orchestration.lib.open_data import read_publication
 from orchestration.lib.publication import masked_cells, write_edition
@@ -122,6 +123,7 @@ def edition(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     folder = write_edition(
         settings.publication_dir, content, edition_id=edition_id, generated_at=generated_at
     )
+    complete_edition(folder, tables, settings)  # Parquet/DuckDB, rebuild record; before latest switches
     published = editions.publish(settings.publication_dir, edition_id, review_mode=settings.review_mode)
     pruned = editions.prune(settings.publication_dir, settings.keep_editions)
     masked = masked_cells(content)

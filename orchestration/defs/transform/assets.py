@@ -11,6 +11,9 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from orchestration.defs.transform.project import dbt_project
 from orchestration.lib import offers
+from orchestration.lib.lock import open_duckdb, warehouse_lock
+from orchestration.lib.personal_data import forget_personal_data
+from orchestration.lib.warehouse import connect
 from orchestration.settings import export_for_dbt, load_settings
 
 LAYERS = ("staging", "intermediate", "marts", "audit", "publication")
@@ -47,6 +50,23 @@ OFFER_PARTITIONS = dg.DailyPartitionsDefinition(
 )
 
 
+def _dbt_under_lock(context: dg.AssetExecutionContext, dbt: DbtCliResource, args: list[str]):
+    """dbt opens the warehouse itself: it runs under the project's lock, once DuckDB's own lock is free
+    (a process outside the project may hold it: waited for, within the same bound). Once the models are
+    built, personal columns older than OBS_PERSONAL_DATA_DAYS leave raw (lib/personal_data.py)."""
+    settings = load_settings()
+    export_for_dbt(settings)
+    timeout = settings.lock_timeout_seconds
+    with warehouse_lock(settings.warehouse, timeout, context.log.warning):
+        open_duckdb(settings.warehouse, read_only=False, timeout=timeout, log=context.log.warning).close()
+        yield from dbt.cli(args, context=context).stream()
+        # staged: the personal columns of rows older than OBS_PERSONAL_DATA_DAYS can leave raw
+        with connect(settings.warehouse, timeout=timeout) as con:
+            forgotten = {k: n for k, n in forget_personal_data(con, settings.personal_data_days).items() if n}
+        if forgotten:
+            context.log.info(f"personal data removed from raw (OBS_PERSONAL_DATA_DAYS): {forgotten}")
+
+
 def partitioned_dbt_vars(window: dg.TimeWindow) -> dict[str, str]:
     """dbt vars for a range of daily partitions: creation days in [min_date, max_date)."""
     return {"min_date": window.start.strftime("%Y-%m-%d"), "max_date": window.end.strftime("%Y-%m-%d")}
@@ -69,8 +89,7 @@ def covers_all_partitions(window: dg.TimeWindow, partitions_def: dg.TimeWindowPa
 )
 def observatoire_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     """dbt build of the selected models: staging views, intermediate and marts tables, and their tests."""
-    export_for_dbt(load_settings())
-    yield from dbt.cli(dbt_build_args(), context=context).stream()
+    yield from _dbt_under_lock(context, dbt, dbt_build_args())
 
 
 @dbt_assets(
@@ -85,11 +104,10 @@ def observatoire_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResour
 )
 def offres_dbt_models_par_jour(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     """dbt build of the offers models for the run's creation days (incremental; all days: full refresh)."""
-    export_for_dbt(load_settings())
     window = context.partition_time_window
     args = dbt_build_args(full_refresh=covers_all_partitions(window, OFFER_PARTITIONS))
     args += ["--vars", json.dumps(partitioned_dbt_vars(window))]
-    yield from dbt.cli(args, context=context).stream()
+    yield from _dbt_under_lock(context, dbt, args)
 
 
 def defs() -> dg.Definitions:
