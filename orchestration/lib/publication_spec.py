@@ -72,6 +72,7 @@ class TableSpec:
     primary_key: tuple[str, ...]
     columns: tuple[ColumnSpec, ...]
     chart: dict | None = None
+    coverage: str | None = None  # the source whose complete years the table's ``annee`` follows
 
     @property
     def name(self) -> str:
@@ -164,6 +165,9 @@ def _table(node: dict) -> TableSpec:
                 raise SpecError(
                     f"{model}.{column.name}: masked_by {status!r} is not a status column of the table"
                 )
+    coverage = publication.get("coverage")
+    if coverage and "annee" not in names:
+        raise SpecError(f"{model}: coverage {coverage!r} needs an annee column")
     if publication["page"] == "fiche" and "fiche_id" not in names:
         raise SpecError(f"{model}: a fiche table holds every fiche in a fiche_id column")
     return TableSpec(
@@ -177,6 +181,7 @@ def _table(node: dict) -> TableSpec:
         primary_key=key,
         columns=columns,
         chart=publication.get("chart"),
+        coverage=coverage,
     )
 
 
