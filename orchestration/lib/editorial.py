@@ -133,6 +133,8 @@ def build_content(
     checks: list[dict],
     code_version: str,
     secrecy: dict,
+    quality: dict | None = None,
+    changes: dict | None = None,
 ) -> EditionContent:
     fiches = sorted((r["fiche_id"], r["libelle_fiche"]) for r in tables[FICHES_TABLE].records())
     return EditionContent(
@@ -145,4 +147,6 @@ def build_content(
         code_version=code_version,
         secrecy=secrecy,
         years=years_covered(tables),
+        quality=quality,
+        changes=changes,
     )

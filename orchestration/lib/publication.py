@@ -32,7 +32,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from orchestration.lib import editions, maps, open_data
+from orchestration.lib import editions, history, maps, open_data, quality_report
 from orchestration.lib.open_data import PublishedTable
 from orchestration.lib.publication_spec import ColumnSpec
 
@@ -42,6 +42,9 @@ FICHES_DIR = "fiches"
 MANIFEST = editions.MANIFEST
 
 DICTIONARY = "dictionnaire.html"
+QUALITY_PAGE = "qualite.html"
+CHANGES_PAGE = "changements.html"
+CHANGES_JSON = "changements.json"
 DATAPACKAGE = open_data.DATAPACKAGE
 WORKBOOK = open_data.WORKBOOK
 
@@ -498,6 +501,73 @@ def _index_context(content: EditionContent, pdf: bool, common: dict) -> dict:
     }
 
 
+def _figure_text(value: str | None, fmt: str) -> str:
+    if value is None:
+        return MISSING
+    try:
+        number = float(value)
+    except ValueError:
+        return value
+    return format_value(int(number) if number.is_integer() else number, fmt)
+
+
+def _difference_text(difference: float | None, fmt: str) -> str:
+    if difference is None:
+        return MISSING
+    if fmt.endswith("percent"):
+        return f"{format_number_fr(difference * 100, 1, signed=True)}{PERCENT_SEP}pt"
+    decimals = 0 if float(difference).is_integer() else 1
+    return format_number_fr(difference, decimals, signed=True)
+
+
+def changes_view(changes: dict) -> list[dict]:
+    """The moved key figures as the changes page shows them (formatted by their column's format)."""
+    return [
+        {
+            **m,
+            "before": _figure_text(m["before"], m["format"]),
+            "after": _figure_text(m["after"], m["format"]),
+            "difference": _difference_text(m["difference"], m["format"]),
+        }
+        for m in changes["moved"]
+    ]
+
+
+def _report_pages(env, root: Path, content: EditionContent, common: dict, edition_id: str) -> None:
+    """qualite.html (+ qualite.json: counts only) and changements.html (+ changements.json)."""
+    quality = content.quality or quality_report.build_report(
+        content.checks, dbt={}, gx={}, refused=[], quarantined=[], since=None
+    )
+    changes = content.changes or history.Changes(edition=edition_id, previous=None).as_dict()
+    base = {**common, "root": "", "for_pdf": False, "pdf_path": None}
+    since = quality.get("since")
+    since_label = format_datetime_fr(datetime.fromisoformat(since)) if since else None
+    _write_text(
+        root / QUALITY_PAGE,
+        env.get_template("qualite.html.j2").render(
+            **base,
+            title="Contrôles de qualité de l'édition",
+            q=quality,
+            kinds=quality_report.KINDS,
+            since_label=since_label,
+        ),
+    )
+    _write_text(
+        root / quality_report.QUALITY_JSON,
+        json.dumps(quality, ensure_ascii=False, indent=2, default=str) + "\n",
+    )
+    _write_text(
+        root / CHANGES_PAGE,
+        env.get_template("changements.html.j2").render(
+            **base,
+            title="Ce qui a changé depuis l'édition précédente",
+            c=changes,
+            moved=changes_view(changes),
+        ),
+    )
+    _write_text(root / CHANGES_JSON, json.dumps(changes, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
 def render_pdf(html: str, base_url: str, target: Path) -> None:
     import weasyprint  # heavy import (pango): only when PDFs are asked for
 
@@ -598,6 +668,7 @@ def _render_into(root: Path, content: EditionContent, *, edition_id: str, genera
         tables=[{"spec": content.tables[name].spec, "csv": f"{name}.csv"} for name in sorted(content.tables)],
     )
     _write_text(root / DATA_DIR / DICTIONARY, dictionary)
+    _report_pages(env, root, content, common, edition_id)
     index = env.get_template("index.html.j2").render(
         **_index_context(content, pdf, common), root="", for_pdf=False
     )
