@@ -152,6 +152,7 @@ def _latest_edition(settings: Settings) -> editions.Edition | None:
     group_name="publication",
     deps=[dg.AssetKey([PUBLICATION_SCHEMA, model]) for model in SPEC.models],
     kinds={"html", "pdf", "csv"},
+    pool="warehouse",  # writes editions.publication_history: one writer of the warehouse at a time
     description="A published edition: index, portrait of the Cohésion sociale sector, the fiches métiers (HTML "
     "and PDF), every published table as CSV with its datapackage.json, a workbook and a data dictionary, what "
     "was checked (qualite.html), what changed since the previous edition (changements.html) and "
