@@ -228,11 +228,13 @@ def years_in_progress(table: PublishedTable, years: dict[str, dict[int, bool]] |
     return {y for y, complete in known.items() if not complete}
 
 
-def chart_rows(table: PublishedTable, year: int | None = None) -> list[dict]:
-    """The rows a table's chart draws: one year only (``year``, else the latest) when the spec says so,
-    never a hidden value."""
-    chart = table.spec.chart or {}
-    records = table.records()
+def chart_rows(table: PublishedTable, year: int | None = None, chart: dict | None = None) -> list[dict]:
+    """The rows a table's chart draws (``chart``, else the spec's first): those its ``where`` selects, one
+    year only (``year``, else the latest) when the spec says so, never a hidden value."""
+    chart = chart or table.spec.chart or {}
+    records = [
+        r for r in table.records() if all(r.get(k) == v for k, v in (chart.get("where") or {}).items())
+    ]
     if chart.get("latest_year") and records and "annee" in table.spec.column_names:
         latest = year or max(r["annee"] for r in records if r["annee"] is not None)
         records = [r for r in records if r["annee"] == latest]
@@ -258,10 +260,12 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def render_map(table: PublishedTable, *, id_prefix: str, year: int | None = None) -> str | None:
+def render_map(
+    table: PublishedTable, *, id_prefix: str, year: int | None = None, chart: dict | None = None
+) -> str | None:
     """The map of the région's départements for a table whose spec asks for one (``chart.kind: map``): the
     ``chart.value`` of one year (``year``, else the latest) by département, a secret value drawn as such."""
-    chart = table.spec.chart or {}
+    chart = chart or table.spec.chart or {}
     records = table.records()
     latest = None
     if chart.get("latest_year") and records and "annee" in table.spec.column_names:
@@ -289,20 +293,26 @@ def render_map(table: PublishedTable, *, id_prefix: str, year: int | None = None
 
 
 def render_chart_svg(
-    table: PublishedTable, *, id_prefix: str, width: int = 520, height: int = 240, year: int | None = None
+    table: PublishedTable,
+    *,
+    id_prefix: str,
+    width: int = 520,
+    height: int = 240,
+    year: int | None = None,
+    chart: dict | None = None,
 ) -> str | None:
     """Inline SVG (or, for a map, an HTML figure) of a table's chart (spec ``chart``: bar, line or map);
     element ids are prefixed so several charts fit in one page. None when nothing can be drawn."""
-    chart = table.spec.chart or {}
+    chart = chart or table.spec.chart or {}
     if chart.get("kind") == "map":
-        return render_map(table, id_prefix=id_prefix, year=year)
+        return render_map(table, id_prefix=id_prefix, year=year, chart=chart)
     if chart.get("kind") not in ("bar", "line"):
         return None
     import altair as alt  # heavy imports: only when a chart is drawn
     import vl_convert as vlc
 
     x, y = table.spec.column(chart["x"]), table.spec.column(chart["y"])
-    rows = [{x.name: _plain(r[x.name]), y.name: _plain(r[y.name])} for r in chart_rows(table, year)]
+    rows = [{x.name: _plain(r[x.name]), y.name: _plain(r[y.name])} for r in chart_rows(table, year, chart)]
     if not rows:
         return None
     y_axis = alt.Axis(format=".0%") if y.format.endswith("percent") else alt.Axis(format=",~f")
@@ -404,7 +414,7 @@ def _cells(table: PublishedTable, record: dict, columns: list[ColumnSpec], parti
 
 def section_view(
     table: PublishedTable,
-    chart_svg: str | None,
+    chart_svg: str | list[str | None] | None,
     *,
     hide: tuple[str, ...] = (),
     years: dict[str, dict[int, bool]] | None = None,
@@ -448,7 +458,7 @@ def section_view(
         "has_missing": any(cell["text"] == MISSING for cell in every_cell),
         "has_secret": any(cell["secret"] for cell in every_cell),
         "csv": f"{DATA_DIR}/{table.name}.csv",
-        "chart": Markup(chart_svg) if chart_svg else None,
+        "charts": [Markup(svg) for svg in (chart_svg if isinstance(chart_svg, list) else [chart_svg]) if svg],
     }
 
 
@@ -633,7 +643,7 @@ def _render_into(root: Path, content: EditionContent, *, edition_id: str, genera
     )
 
     common = _common_context(content, edition_id, generated_at)
-    charts: dict[str, str | None] = {}
+    charts: dict[str, list[str | None]] = {}
     template = env.get_template("page.html.j2")
     for page in content.pages:
         sections = []
@@ -641,7 +651,10 @@ def _render_into(root: Path, content: EditionContent, *, edition_id: str, genera
             key = f"{page.path}:{table.name}"
             if key not in charts:
                 year = reference_year(table, content.years)
-                charts[key] = render_chart_svg(table, id_prefix=f"c{len(charts)}", year=year)
+                charts[key] = [
+                    render_chart_svg(table, id_prefix=f"c{len(charts)}-{i}", year=year, chart=chart)
+                    for i, chart in enumerate(table.spec.charts)
+                ]
             hide = ("fiche_id",) if page in content.fiches else ()
             sections.append(section_view(table, charts[key], hide=hide, years=content.years))
         ctx = {
