@@ -90,7 +90,13 @@ def run(first_day: str | None = None, last_day: str | None = None) -> int:
         for failure in failures or ["the run failed"]:
             print(f"FAILED: {failure}", file=sys.stderr)
         return 1
+    edition = _edition_metadata(result)
+    if edition.get("published") is False:
+        print(f"No new edition: {edition.get('reason')}; latest stays {settings.publication_dir / 'latest'}")
+        return 0
     print(f"Published edition: {settings.publication_dir / 'latest' / 'index.html'}")
+    if edition.get("changes"):
+        print(f"Changes: {str(edition['changes']).splitlines()[0]}")
     return 0
 
 
@@ -142,6 +148,15 @@ def restore(edition_id: str, into: str) -> int:
         return 1
     print(f"edition {edition_id} rebuilt in {target}: every CSV identical, byte for byte")
     return 0
+
+
+def _edition_metadata(result) -> dict:
+    """The metadata of the run's publication/edition materialisation (empty when it did not run)."""
+    for event in result.get_asset_materialization_events():
+        materialization = event.materialization
+        if materialization.asset_key == dg.AssetKey(["publication", "edition"]):
+            return {k: getattr(v, "value", v) for k, v in materialization.metadata.items()}
+    return {}
 
 
 def main(argv: list[str] | None = None) -> int:

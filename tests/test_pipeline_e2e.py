@@ -276,6 +276,19 @@ def test_a_second_run_over_a_year_of_awkward_deliveries_loads_nothing_twice_and_
     assert result.success, [e.message for e in result.all_events if e.is_failure]
     assert failed_checks(result) == []
     assert (workspace["publication"] / "latest").resolve().name != previous_edition
+    # the new edition says what moved since the first one (the contract dropped in 2025) and what was refused
+    second = (workspace["publication"] / "latest").resolve()
+    changes = json.loads((second / "changements.json").read_text(encoding="utf-8"))
+    assert changes["previous"] == previous_edition and not changes["identical"]
+    moved = {(m["table"], m["row"], m["column"]): m for m in changes["moved"]}
+    assert moved[("portrait_chiffres_cles", "2025", "nb_contrats_pro")]["difference"] == -1
+    changes_page = (second / "changements.html").read_text(encoding="utf-8")
+    assert previous_edition in changes_page and "Contrats de professionnalisation" in changes_page
+    assert "portrait_contrats_par_branche" in changes_page  # the Mutualité's contracts moved too
+    quality = json.loads((second / "qualite.json").read_text(encoding="utf-8"))
+    assert {f["path"].split("/")[-1] for f in quality["refused_files"]} == set(crafted["refused"])
+    assert quality["rows_quarantined"] >= len(crafted["implausible"])
+    assert "contrats_2026_sans_numero.csv" in (second / "qualite.html").read_text(encoding="utf-8")
     refused_meta = " ".join(
         str(e.materialization.metadata["refused"].value)
         for e in result.get_asset_materialization_events()

@@ -143,6 +143,8 @@ def edition(tmp_path_factory) -> Path:
 def test_the_edition_holds_pages_open_data_and_a_manifest_that_lists_them(edition: Path):
     files = sorted(p.relative_to(edition).as_posix() for p in edition.rglob("*") if p.is_file())
     assert files == [
+        "changements.html",
+        "changements.json",
         "datapackage.json",
         "donnees/dictionnaire.html",
         "donnees/fiche_offres_mensuel.csv",
@@ -157,6 +159,8 @@ def test_the_edition_holds_pages_open_data_and_a_manifest_that_lists_them(editio
         "observatoire.xlsx",
         "portrait-cohesion-sociale.html",
         "portrait-cohesion-sociale.pdf",
+        "qualite.html",
+        "qualite.json",
     ]
     manifest = json.loads((edition / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["edition"] == "20261126T041800"

@@ -1,5 +1,6 @@
 -- A contrat de professionnalisation is counted once: every breakdown of the portrait adds up, year by
 -- year, to the number of distinct contracts of the région, and the fiches' contracts to those with a fiche.
+{{ config(meta={'why': "A contract counted twice or lost by a breakdown: the portrait's tables would not add up to the contracts of the région."}) }}
 with
 
 contrats as (

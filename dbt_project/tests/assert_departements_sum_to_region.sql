@@ -1,5 +1,6 @@
 -- The départements (and the zones d'emploi) add up to the région: an offer or a contract is placed in
 -- exactly one territory of each level. A difference means a territory join lost or duplicated rows.
+{{ config(meta={'why': "A territory join that loses or duplicates offers or contracts: départements and zones d'emploi would not add up to the région."}) }}
 with
 
 checks as (

@@ -1,6 +1,7 @@
 -- Each fiche's offers equal the sum of the offers of its ROME codes (v3 codes of the seed, and ROME 4.0
 -- codes through their parent), counted here independently of int_rome__fiches. A difference means a ROME
 -- code mapped to two fiches, a code lost by the mapping or an offer counted twice.
+{{ config(meta={'why': "A ROME code mapped to two fiches or lost by the mapping: a fiche's offers would be wrong."}) }}
 with
 
 offres as (

@@ -1,6 +1,7 @@
 -- Every share (part_*) of every observation mart lies within [0, 1]: a share above 1 means a numerator
 -- counted on more rows than its denominator (a join that multiplied rows, a filter missing on one side).
 -- Columns are read from the warehouse, so a share added later is checked without editing this test.
+{{ config(meta={'why': "A share above 1 or below 0: a join that multiplied rows or a filter missing on one side."}) }}
 {%- set marts = [
     ref('portrait_chiffres_cles'), ref('portrait_contrats_par_branche'), ref('portrait_contrats_par_age'),
     ref('portrait_contrats_par_niveau'), ref('portrait_contrats_par_sexe'), ref('portrait_contrats_par_taille'),

@@ -23,6 +23,9 @@ from orchestration.lib.publication import (
 REGION_LABELS = {"52": "Pays de la Loire"}
 PORTRAIT_TITLE = "Portrait du secteur de la Cohésion sociale"
 FICHES_TABLE = "fiches_metiers"
+COVERAGE_TABLE = "couverture_annees"
+PORTRAIT_MESSAGES = "portrait_messages"
+FICHE_MESSAGES = "fiche_messages"
 PORTRAIT_KEY_FIGURES = (
     "portrait_chiffres_cles",
     (
@@ -49,13 +52,30 @@ FICHE_KEY_FIGURES = (
 )
 
 
-def key_figures(table: PublishedTable, columns: Sequence[str], *, require: str) -> list[tuple[str, str]]:
-    """Cards of the latest year whose ``require`` column is known: "<label> (<year>)", its value ("s" if
-    secret)."""
+def years_covered(tables: Mapping[str, PublishedTable]) -> dict[str, dict[int, bool]]:
+    """For each source, its years and whether each is complete (``pub_couverture_annees``)."""
+    years: dict[str, dict[int, bool]] = {}
+    if COVERAGE_TABLE in tables:
+        for r in tables[COVERAGE_TABLE].records():
+            years.setdefault(r["source"], {})[r["annee"]] = bool(r["est_complete"])
+    return years
+
+
+def key_figures(
+    table: PublishedTable,
+    columns: Sequence[str],
+    *,
+    require: str,
+    years: Mapping[str, Mapping[int, bool]] | None = None,
+) -> list[tuple[str, str]]:
+    """Cards of the latest complete year (by the table's coverage) whose ``require`` column is known:
+    "<label> (<year>)", its value ("s" if secret)."""
+    known = (years or {}).get(table.spec.coverage or "", {})
     records = [
         r
         for r in table.records()
-        if r.get(require) is not None or table.hidden(r, table.spec.column(require))
+        if (r.get(require) is not None or table.hidden(r, table.spec.column(require)))
+        and known.get(r["annee"], True)
     ]
     if not records:
         return []
@@ -70,7 +90,12 @@ def key_figures(table: PublishedTable, columns: Sequence[str], *, require: str) 
 
 
 def page_tables(tables: Mapping[str, PublishedTable], page: str) -> list[PublishedTable]:
-    chosen = [t for t in tables.values() if t.spec.page == page]
+    """The sections of a page: its tables but the key messages' (they make the sentences at the top)."""
+    chosen = [
+        t
+        for t in tables.values()
+        if t.spec.page == page and t.name not in (PORTRAIT_MESSAGES, FICHE_MESSAGES)
+    ]
     return sorted(chosen, key=lambda t: (t.spec.order, t.name))
 
 
@@ -79,19 +104,24 @@ def portrait_page(tables: Mapping[str, PublishedTable]) -> PageContent:
     return PageContent(
         path=f"{PORTRAIT_PAGE}.html",
         title=PORTRAIT_TITLE,
-        summary=key_figures(tables[name], columns, require="nb_adherents"),
+        summary=key_figures(tables[name], columns, require="nb_adherents", years=years_covered(tables)),
         sections=page_tables(tables, "portrait"),
+        messages=tables.get(PORTRAIT_MESSAGES),
     )
 
 
 def fiche_page(tables: Mapping[str, PublishedTable], fiche_id: str, title: str) -> PageContent:
     name, columns = FICHE_KEY_FIGURES
     sections = [t.where(fiche_id=fiche_id) for t in page_tables(tables, "fiche")]
+    messages = tables.get(FICHE_MESSAGES)
     return PageContent(
         path=f"{FICHES_DIR}/{fiche_id}.html",
         title=f"Fiche métier : {title}",
-        summary=key_figures(tables[name].where(fiche_id=fiche_id), columns, require="nb_offres"),
+        summary=key_figures(
+            tables[name].where(fiche_id=fiche_id), columns, require="nb_offres", years=years_covered(tables)
+        ),
         sections=[t for t in sections if t.name != name],
+        messages=messages.where(fiche_id=fiche_id) if messages else None,
     )
 
 
@@ -103,6 +133,8 @@ def build_content(
     checks: list[dict],
     code_version: str,
     secrecy: dict,
+    quality: dict | None = None,
+    changes: dict | None = None,
 ) -> EditionContent:
     fiches = sorted((r["fiche_id"], r["libelle_fiche"]) for r in tables[FICHES_TABLE].records())
     return EditionContent(
@@ -114,4 +146,7 @@ def build_content(
         checks=checks,
         code_version=code_version,
         secrecy=secrecy,
+        years=years_covered(tables),
+        quality=quality,
+        changes=changes,
     )

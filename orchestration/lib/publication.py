@@ -32,7 +32,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from orchestration.lib import editions, maps, open_data
+from orchestration.lib import editions, history, maps, open_data, quality_report
 from orchestration.lib.open_data import PublishedTable
 from orchestration.lib.publication_spec import ColumnSpec
 
@@ -42,6 +42,9 @@ FICHES_DIR = "fiches"
 MANIFEST = editions.MANIFEST
 
 DICTIONARY = "dictionnaire.html"
+QUALITY_PAGE = "qualite.html"
+CHANGES_PAGE = "changements.html"
+CHANGES_JSON = "changements.json"
 DATAPACKAGE = open_data.DATAPACKAGE
 WORKBOOK = open_data.WORKBOOK
 
@@ -91,6 +94,7 @@ class PageContent:
     title: str
     summary: list[tuple[str, str]]  # key figures: (label, formatted value)
     sections: list[PublishedTable]
+    messages: PublishedTable | None = None  # the page's row of a *_messages model: the key messages
 
     @property
     def root(self) -> str:
@@ -111,6 +115,9 @@ class EditionContent:
     checks: list[dict]  # {"asset", "name", "passed", "blocking"}
     code_version: str
     secrecy: dict = field(default_factory=dict)  # the thresholds applied (OBS_SECRET_*)
+    years: dict[str, dict[int, bool]] = field(default_factory=dict)  # source -> {year: complete}
+    quality: dict | None = None  # quality.build_report(...): what was checked (qualite.html)
+    changes: dict | None = None  # history.compare(...): what changed since the previous edition
 
     @property
     def pages(self) -> list[PageContent]:
@@ -200,12 +207,36 @@ def format_cell(record: dict, column: ColumnSpec, table: PublishedTable) -> str:
 # Charts (altair + vl-convert, offline)
 
 
-def chart_rows(table: PublishedTable) -> list[dict]:
-    """The rows a table's chart draws: the latest year only when the spec says so, never a hidden value."""
-    chart = table.spec.chart or {}
-    records = table.records()
+IN_PROGRESS = "année en cours"
+
+
+def reference_year(table: PublishedTable, years: dict[str, dict[int, bool]] | None = None) -> int | None:
+    """The year a table shows first: its latest complete year (by the source its spec's ``coverage`` names,
+    ``pub_couverture_annees``), or its latest year when none is known complete; None without ``annee``."""
+    if "annee" not in table.spec.column_names:
+        return None
+    present = {r["annee"] for r in table.records() if r["annee"] is not None}
+    if not present:
+        return None
+    known = (years or {}).get(table.spec.coverage or "", {})
+    complete = [y for y in present if known.get(y, True)]
+    return max(complete) if complete else max(present)
+
+
+def years_in_progress(table: PublishedTable, years: dict[str, dict[int, bool]] | None = None) -> set[int]:
+    known = (years or {}).get(table.spec.coverage or "", {})
+    return {y for y, complete in known.items() if not complete}
+
+
+def chart_rows(table: PublishedTable, year: int | None = None, chart: dict | None = None) -> list[dict]:
+    """The rows a table's chart draws (``chart``, else the spec's first): those its ``where`` selects, one
+    year only (``year``, else the latest) when the spec says so, never a hidden value."""
+    chart = chart or table.spec.chart or {}
+    records = [
+        r for r in table.records() if all(r.get(k) == v for k, v in (chart.get("where") or {}).items())
+    ]
     if chart.get("latest_year") and records and "annee" in table.spec.column_names:
-        latest = max(r["annee"] for r in records if r["annee"] is not None)
+        latest = year or max(r["annee"] for r in records if r["annee"] is not None)
         records = [r for r in records if r["annee"] == latest]
     y = table.spec.column(chart["y"])
     return [r for r in records if r.get(y.name) is not None and not table.hidden(r, y)]
@@ -229,14 +260,16 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def render_map(table: PublishedTable, *, id_prefix: str) -> str | None:
+def render_map(
+    table: PublishedTable, *, id_prefix: str, year: int | None = None, chart: dict | None = None
+) -> str | None:
     """The map of the région's départements for a table whose spec asks for one (``chart.kind: map``): the
-    latest year's ``chart.value`` by département, a secret value drawn as such."""
-    chart = table.spec.chart or {}
+    ``chart.value`` of one year (``year``, else the latest) by département, a secret value drawn as such."""
+    chart = chart or table.spec.chart or {}
     records = table.records()
     latest = None
     if chart.get("latest_year") and records and "annee" in table.spec.column_names:
-        latest = max(r["annee"] for r in records)
+        latest = year or max(r["annee"] for r in records)
         records = [r for r in records if r["annee"] == latest]
     if "code_departement" in table.spec.column_names:
         by_dep = {r["code_departement"]: r for r in records}
@@ -260,20 +293,26 @@ def render_map(table: PublishedTable, *, id_prefix: str) -> str | None:
 
 
 def render_chart_svg(
-    table: PublishedTable, *, id_prefix: str, width: int = 520, height: int = 240
+    table: PublishedTable,
+    *,
+    id_prefix: str,
+    width: int = 520,
+    height: int = 240,
+    year: int | None = None,
+    chart: dict | None = None,
 ) -> str | None:
     """Inline SVG (or, for a map, an HTML figure) of a table's chart (spec ``chart``: bar, line or map);
     element ids are prefixed so several charts fit in one page. None when nothing can be drawn."""
-    chart = table.spec.chart or {}
+    chart = chart or table.spec.chart or {}
     if chart.get("kind") == "map":
-        return render_map(table, id_prefix=id_prefix)
+        return render_map(table, id_prefix=id_prefix, year=year, chart=chart)
     if chart.get("kind") not in ("bar", "line"):
         return None
     import altair as alt  # heavy imports: only when a chart is drawn
     import vl_convert as vlc
 
     x, y = table.spec.column(chart["x"]), table.spec.column(chart["y"])
-    rows = [{x.name: _plain(r[x.name]), y.name: _plain(r[y.name])} for r in chart_rows(table)]
+    rows = [{x.name: _plain(r[x.name]), y.name: _plain(r[y.name])} for r in chart_rows(table, year, chart)]
     if not rows:
         return None
     y_axis = alt.Axis(format=".0%") if y.format.endswith("percent") else alt.Axis(format=",~f")
@@ -332,24 +371,72 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.globals["css"] = Markup((_TEMPLATES_DIR / "style.css").read_text(encoding="utf-8"))
+    env.globals["in_progress"] = IN_PROGRESS
+    env.filters["pourcent"] = lambda share: format_percent_fr(abs(share))
     return env
 
 
-def section_view(table: PublishedTable, chart_svg: str | None, *, hide: tuple[str, ...] = ()) -> dict:
-    """What a page's template needs of a published table: labels, formatted cells, chart, CSV link."""
+def messages_view(table: PublishedTable | None, kind: str) -> dict | None:
+    """The key messages' figures of a page (its row of a *_messages model): ``v`` formatted, ``raw`` as
+    published; None wherever the figure is unknown or secret (its sentence or clause is then left out)."""
+    if table is None or not table.rows:
+        return None
+    record = table.records()[0]
+    raw = {c.name: None if table.hidden(record, c) else record.get(c.name) for c in table.spec.data_columns}
+    shown = {
+        c.name: None if raw[c.name] is None else format_value(raw[c.name], c.format)
+        for c in table.spec.data_columns
+    }
+    return {"kind": kind, "v": shown, "raw": raw}
+
+
+def definitions(page: PageContent) -> list[tuple[str, str]]:
+    """The definitions closing a page: the columns of its key figures and messages, described once."""
+    seen: dict[str, str] = {}
+    for table in [t for t in (page.messages, *page.sections) if t is not None][:2]:
+        for column in table.spec.data_columns:
+            if column.description and column.label not in seen and column.format not in ("code", "year"):
+                seen[column.label] = column.description
+    return list(seen.items())
+
+
+def _cells(table: PublishedTable, record: dict, columns: list[ColumnSpec], partial: set[int]) -> list[dict]:
+    cells = []
+    for c in columns:
+        text = format_cell(record, c, table)
+        if c.name == "annee" and record.get("annee") in partial:
+            text = f"{text} ({IN_PROGRESS})"
+        cells.append(
+            {"text": text, "numeric": c.format in NUMERIC_FORMATS, "secret": table.hidden(record, c)}
+        )
+    return cells
+
+
+def section_view(
+    table: PublishedTable,
+    chart_svg: str | list[str | None] | None,
+    *,
+    hide: tuple[str, ...] = (),
+    years: dict[str, dict[int, bool]] | None = None,
+) -> dict:
+    """What a page's template needs of a published table: labels, formatted cells, chart, CSV link. A table
+    by year shows its latest complete year first (then a year in progress, labelled as such); earlier years
+    go to ``earlier_rows`` (a collapsed section of the page)."""
     columns = [c for c in table.spec.data_columns if c.name not in hide]
     records = table.records()
-    rows = [
-        [
-            {
-                "text": format_cell(r, c, table),
-                "numeric": c.format in NUMERIC_FORMATS,
-                "secret": table.hidden(r, c),
-            }
-            for c in columns
-        ]
-        for r in records
-    ]
+    reference = reference_year(table, years)
+    partial = years_in_progress(table, years)
+    earlier: list[dict] = []
+    if reference is not None and len({r["annee"] for r in records}) > 1:
+        current = [r for r in records if r["annee"] is not None and r["annee"] >= reference]
+        current.sort(key=lambda r: r["annee"] != reference)  # stable: the reference year, then later ones
+        earlier = [r for r in records if r["annee"] is None or r["annee"] < reference]
+        earlier.sort(key=lambda r: -(r["annee"] or 0))
+        records = current
+    rows = [_cells(table, r, columns, partial) for r in records]
+    earlier_rows = [_cells(table, r, columns, partial) for r in earlier]
+    earlier_years = sorted({r["annee"] for r in earlier if r["annee"] is not None})
+    every_cell = [cell for row in rows + earlier_rows for cell in row]
     return {
         "name": table.name,
         "title": table.spec.title,
@@ -359,10 +446,19 @@ def section_view(table: PublishedTable, chart_svg: str | None, *, hide: tuple[st
             {"name": c.name, "label": c.label, "numeric": c.format in NUMERIC_FORMATS} for c in columns
         ],
         "rows": rows,
-        "has_missing": any(cell["text"] == MISSING for row in rows for cell in row),
-        "has_secret": any(cell["secret"] for row in rows for cell in row),
+        "earlier_rows": earlier_rows,
+        "earlier_label": (
+            f"Années précédentes ({earlier_years[0]} à {earlier_years[-1]})"
+            if len(earlier_years) > 1
+            else f"Année précédente ({earlier_years[0]})"
+            if earlier_years
+            else "Années précédentes"
+        ),
+        "reference_year": reference,
+        "has_missing": any(cell["text"] == MISSING for cell in every_cell),
+        "has_secret": any(cell["secret"] for cell in every_cell),
         "csv": f"{DATA_DIR}/{table.name}.csv",
-        "chart": Markup(chart_svg) if chart_svg else None,
+        "charts": [Markup(svg) for svg in (chart_svg if isinstance(chart_svg, list) else [chart_svg]) if svg],
     }
 
 
@@ -413,6 +509,73 @@ def _index_context(content: EditionContent, pdf: bool, common: dict) -> dict:
         "checks_failed": [c for c in checks if not c.get("passed")],
         "manifest": MANIFEST,
     }
+
+
+def _figure_text(value: str | None, fmt: str) -> str:
+    if value is None:
+        return MISSING
+    try:
+        number = float(value)
+    except ValueError:
+        return value
+    return format_value(int(number) if number.is_integer() else number, fmt)
+
+
+def _difference_text(difference: float | None, fmt: str) -> str:
+    if difference is None:
+        return MISSING
+    if fmt.endswith("percent"):
+        return f"{format_number_fr(difference * 100, 1, signed=True)}{PERCENT_SEP}pt"
+    decimals = 0 if float(difference).is_integer() else 1
+    return format_number_fr(difference, decimals, signed=True)
+
+
+def changes_view(changes: dict) -> list[dict]:
+    """The moved key figures as the changes page shows them (formatted by their column's format)."""
+    return [
+        {
+            **m,
+            "before": _figure_text(m["before"], m["format"]),
+            "after": _figure_text(m["after"], m["format"]),
+            "difference": _difference_text(m["difference"], m["format"]),
+        }
+        for m in changes["moved"]
+    ]
+
+
+def _report_pages(env, root: Path, content: EditionContent, common: dict, edition_id: str) -> None:
+    """qualite.html (+ qualite.json: counts only) and changements.html (+ changements.json)."""
+    quality = content.quality or quality_report.build_report(
+        content.checks, dbt={}, gx={}, refused=[], quarantined=[], since=None
+    )
+    changes = content.changes or history.Changes(edition=edition_id, previous=None).as_dict()
+    base = {**common, "root": "", "for_pdf": False, "pdf_path": None}
+    since = quality.get("since")
+    since_label = format_datetime_fr(datetime.fromisoformat(since)) if since else None
+    _write_text(
+        root / QUALITY_PAGE,
+        env.get_template("qualite.html.j2").render(
+            **base,
+            title="Contrôles de qualité de l'édition",
+            q=quality,
+            kinds=quality_report.KINDS,
+            since_label=since_label,
+        ),
+    )
+    _write_text(
+        root / quality_report.QUALITY_JSON,
+        json.dumps(quality, ensure_ascii=False, indent=2, default=str) + "\n",
+    )
+    _write_text(
+        root / CHANGES_PAGE,
+        env.get_template("changements.html.j2").render(
+            **base,
+            title="Ce qui a changé depuis l'édition précédente",
+            c=changes,
+            moved=changes_view(changes),
+        ),
+    )
+    _write_text(root / CHANGES_JSON, json.dumps(changes, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
 def render_pdf(html: str, base_url: str, target: Path) -> None:
@@ -480,20 +643,26 @@ def _render_into(root: Path, content: EditionContent, *, edition_id: str, genera
     )
 
     common = _common_context(content, edition_id, generated_at)
-    charts: dict[str, str | None] = {}
+    charts: dict[str, list[str | None]] = {}
     template = env.get_template("page.html.j2")
     for page in content.pages:
         sections = []
         for table in page.sections:
             key = f"{page.path}:{table.name}"
             if key not in charts:
-                charts[key] = render_chart_svg(table, id_prefix=f"c{len(charts)}")
+                year = reference_year(table, content.years)
+                charts[key] = [
+                    render_chart_svg(table, id_prefix=f"c{len(charts)}-{i}", year=year, chart=chart)
+                    for i, chart in enumerate(table.spec.charts)
+                ]
             hide = ("fiche_id",) if page in content.fiches else ()
-            sections.append(section_view(table, charts[key], hide=hide))
+            sections.append(section_view(table, charts[key], hide=hide, years=content.years))
         ctx = {
             **common,
             "title": page.title,
             "summary": page.summary,
+            "messages": messages_view(page.messages, "fiche" if page in content.fiches else "portrait"),
+            "definitions": definitions(page),
             "tables": sections,
             "root": page.root,
             "pdf_path": page.root + page.pdf_path if pdf else None,
@@ -512,6 +681,7 @@ def _render_into(root: Path, content: EditionContent, *, edition_id: str, genera
         tables=[{"spec": content.tables[name].spec, "csv": f"{name}.csv"} for name in sorted(content.tables)],
     )
     _write_text(root / DATA_DIR / DICTIONARY, dictionary)
+    _report_pages(env, root, content, common, edition_id)
     index = env.get_template("index.html.j2").render(
         **_index_context(content, pdf, common), root="", for_pdf=False
     )

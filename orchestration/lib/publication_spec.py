@@ -71,7 +71,14 @@ class TableSpec:
     unit: str
     primary_key: tuple[str, ...]
     columns: tuple[ColumnSpec, ...]
-    chart: dict | None = None
+    chart: dict | None = None  # the first of ``charts``
+    coverage: str | None = None  # the source whose complete years the table's ``annee`` follows
+
+    extra_charts: tuple[dict, ...] = ()  # the spec's ``chart`` may be a list: the charts after the first
+
+    @property
+    def charts(self) -> list[dict]:
+        return ([self.chart] if self.chart else []) + list(self.extra_charts)
 
     @property
     def name(self) -> str:
@@ -164,6 +171,11 @@ def _table(node: dict) -> TableSpec:
                 raise SpecError(
                     f"{model}.{column.name}: masked_by {status!r} is not a status column of the table"
                 )
+    chart = publication.get("chart")
+    charts = list(chart) if isinstance(chart, list) else [chart] if chart else []
+    coverage = publication.get("coverage")
+    if coverage and "annee" not in names:
+        raise SpecError(f"{model}: coverage {coverage!r} needs an annee column")
     if publication["page"] == "fiche" and "fiche_id" not in names:
         raise SpecError(f"{model}: a fiche table holds every fiche in a fiche_id column")
     return TableSpec(
@@ -176,7 +188,9 @@ def _table(node: dict) -> TableSpec:
         unit=publication.get("unit", ""),
         primary_key=key,
         columns=columns,
-        chart=publication.get("chart"),
+        chart=charts[0] if charts else None,
+        extra_charts=tuple(charts[1:]),
+        coverage=coverage,
     )
 
 

@@ -96,6 +96,8 @@ def _check_for(src: Source) -> dg.AssetChecksDefinition:
             passed=not problems,
             description="; ".join(problems[:5]) or None,
             metadata={
+                "why": "A row read but neither loaded nor quarantined is lost silently; a row of a replaced "
+                "version left in raw is counted twice.",
                 "file_versions": files,
                 "versions_replaced": replaced,
                 "rows_read": read,
