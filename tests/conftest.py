@@ -72,6 +72,7 @@ def sample_run(tmp_path_factory):
     }
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook, which reads the groups
 def pytest_collection_modifyitems(config, items):
     """Under pytest-xdist (`--dist loadgroup`): the tests that read the sample's run share one worker,
     so the run happens once; every other file stays on one worker, so its module fixtures run once."""

@@ -27,6 +27,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
+from browser import browser  # noqa: F401  (session fixture)
 
 from orchestration.lib.instance_config import render, write
 from orchestration.settings import load_settings
@@ -475,26 +476,23 @@ def test_the_daemon_records_schedule_and_sensor_ticks_and_their_runs(service):
     assert run.status == dg.DagsterRunStatus.SUCCESS
 
 
-def test_the_ui_served_by_make_serve_shows_the_asset_graph(service):
-    from playwright.sync_api import sync_playwright
-
+def test_the_ui_served_by_make_serve_shows_the_asset_graph(service, browser):  # noqa: F811
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     target = ARTIFACTS / "make-serve-asset-graph.png"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 900})
-            page.goto(
-                f"http://127.0.0.1:{service.port}/locations/probe/asset-groups/default",
-                wait_until="load",
-            )
-            for asset in ("probe", "heartbeat", "flaky"):
-                page.get_by_text(asset, exact=True).first.wait_for(timeout=60_000)
-            assert not page.get_by_text("Join the Dagster community").is_visible()  # nux disabled
-            page.get_by_text("Loading...").first.wait_for(state="detached", timeout=30_000)
-            page.screenshot(path=str(target))
-        finally:
-            browser.close()
+    # the session's one Chromium: a second Playwright in this process would refuse to start
+    page = browser.browser.new_page(viewport={"width": 1400, "height": 900})
+    try:
+        page.goto(
+            f"http://127.0.0.1:{service.port}/locations/probe/asset-groups/default",
+            wait_until="load",
+        )
+        for asset in ("probe", "heartbeat", "flaky"):
+            page.get_by_text(asset, exact=True).first.wait_for(timeout=60_000)
+        assert not page.get_by_text("Join the Dagster community").is_visible()  # nux disabled
+        page.get_by_text("Loading...").first.wait_for(state="detached", timeout=30_000)
+        page.screenshot(path=str(target))
+    finally:
+        page.close()
     assert target.stat().st_size > 10_000
 
 
