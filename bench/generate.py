@@ -1,4 +1,5 @@
-"""Seeded offers in the shape of the France Travail "Offres d'emploi v2" API, at realistic sizes.
+"""Seeded offers in the shape of the France Travail "Offres d'emploi v2" API, at realistic sizes, from the
+project's one generator of synthetic offers (``tools.offers``).
 
 Descriptions run from 300 to 1,500 characters, about one offer in ten is a sparse partner offer with a
 numeric id, and every offer is located in the observed région's départements (52: Pays de la Loire).
@@ -12,9 +13,9 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from orchestration.lib.synthetic_offers import offer, synthetic_offers
+from tools.offers import synthetic_offers
 
-__all__ = ["PARIS", "day_offers", "offer", "offers_between", "write_year"]
+__all__ = ["PARIS", "day_offers", "offers_between", "write_year"]
 
 PARIS = ZoneInfo("Europe/Paris")
 

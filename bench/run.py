@@ -28,17 +28,16 @@ from contextlib import contextmanager, suppress
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import duckdb
+import requests
+
+from bench import generate
+from orchestration.lib import offers
+from orchestration.lib.francetravail_api import ApiConfig, FranceTravailClient, write_ndjson
+from orchestration.lib.warehouse import LandedFile, connect
+from orchestration.settings import DBT_PROJECT_DIR, SAMPLE_LANDING_DIR
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "bench")]
-
-import duckdb  # noqa: E402
-import generate  # noqa: E402
-import requests  # noqa: E402
-
-from orchestration.lib import offers  # noqa: E402
-from orchestration.lib.francetravail_api import ApiConfig, FranceTravailClient, write_ndjson  # noqa: E402
-from orchestration.lib.warehouse import LandedFile, connect  # noqa: E402
-from orchestration.settings import DBT_PROJECT_DIR, SAMPLE_LANDING_DIR  # noqa: E402
 
 YEAR_START = date(2025, 1, 1)
 YEAR_DAYS = 365
@@ -207,7 +206,7 @@ def nightly(landing: Path, data: Path, day_file: Path) -> dict:
 
 
 def api_day(workdir: Path, n: int) -> tuple[dict, dict]:
-    from fake_francetravail import FakeFranceTravail
+    from tests.fake_francetravail import FakeFranceTravail  # the tests' loopback fake of the API
 
     day_offers = generate.day_offers(n, API_DAY, seed=9)
     start = datetime(API_DAY.year, API_DAY.month, API_DAY.day, tzinfo=generate.PARIS)

@@ -2,7 +2,8 @@
 
 One generator for the fake API server of the tests (``tests/fake_francetravail.py``) and for the
 benchmark (``bench/generate.py``): the same communes, métiers, contracts and durations, parameterised by
-creation window, départements, share of partner offers and description length.
+creation window, départements, share of partner offers and description length. (The embedded sample's
+calibrated offers, ``tools/sample/offers.py``, share its API shapes but not yet this code.)
 
 Most offers look like France Travail's own: a 7-character id (``"144AB3C"``), coordinates, a commune, a
 description. About ``partner_share`` of them are partner offers: a numeric id (a JSON number),
