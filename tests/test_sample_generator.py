@@ -369,3 +369,51 @@ def test_sample_data_follow_the_official_referentials(official_rome, official_co
             official = official_communes[r["code_commune"]]
             keys = ("libelle_commune", "code_departement", "code_zone_emploi", "libelle_zone_emploi")
             assert {k: r[k] for k in keys} == {k: official[k] for k in keys}, r["code_commune"]
+
+
+# --- what the pages are for ---------------------------------------------------------------------------
+
+
+def test_the_sample_holds_the_situations_the_pages_exist_to_show(
+    offer_files, adherents, branch_of, official_rome, official_communes
+):
+    """Hiring intentions with no agreed provider in their département (Mayenne, Sarthe), agreed providers
+    with no intention nearby, intentions covered, and a branch that shrinks year after year."""
+    fiche_of = {r["code_rome"]: r["fiche_id"] for r in _read_csv(REFERENCE / "fiches_metiers.csv")}
+    certifications = {r["code_certification"]: r for r in _read_csv(REFERENCE / "certifications.csv")}
+    agreed: set[tuple[str, str]] = set()
+    for r in _read_csv(LANDING / "agrements" / "agrements_region_2025.csv", delimiter=";"):
+        if _fr_date(r["date_fin"]) >= date(2025, 1, 1):  # in force during the sample's offers
+            for code in certifications[r["code_certification"]]["codes_rome"].split("|"):
+                if code in fiche_of:
+                    agreed |= {(fiche_of[code], dep) for dep in r["departements"].split(",")}
+    latest = {o["id"]: o for name in sorted(offer_files) for o in offer_files[name]}
+    located: set[tuple[str, str]] = set()
+    eligible: set[tuple[str, str]] = set()  # plainly eligible: a full-time CDI
+    for o in latest.values():
+        fiche = fiche_of.get(official_rome[o["romeCode"]]["code_rome_parent"])
+        commune = official_communes.get(o["lieuTravail"].get("commune"))
+        if fiche and commune:
+            located.add((fiche, commune["code_departement"]))
+            if o["typeContrat"] == "CDI" and o.get("dureeTravailLibelleConverti") == "Temps plein":
+                eligible.add((fiche, commune["code_departement"]))
+    gaps = {(fiche, dep) for fiche, dep in eligible - agreed if dep in {"53", "72"}}
+    assert len({fiche for fiche, _ in gaps}) >= 3 and {dep for _, dep in gaps} == {"53", "72"}
+    assert len(agreed - located) >= 2  # providers with no offer of their fiche in their département
+    assert len(eligible & agreed) >= 20
+
+    members: dict[str, Counter] = {}
+    employees: dict[str, Counter] = {}
+    for r in adherents:
+        branch = branch_of[normalise_label(r["branche"])]
+        members.setdefault(branch, Counter())[int(r["annee"])] += 1
+        employees.setdefault(branch, Counter())[int(r["annee"])] += int(r["salaries_physiques"])
+    shrinking = [
+        b
+        for b in members
+        if all(
+            members[b][y] > members[b][y + 1] and employees[b][y] > employees[b][y + 1]
+            for y in range(2021, 2025)
+        )
+    ]
+    assert shrinking, "a branch whose members and employees fall every year"

@@ -36,7 +36,10 @@ from tools.sample.providers import Provider
 
 
 # Per branch: members in 2022, share of members under 11 ETP (a weight, the total is exact), median
-# headcount of the larger members, share of women, NAF code, raison sociale patterns ({c}: commune).
+# headcount of the larger members, share of women, NAF code, raison sociale patterns ({c}: commune), the
+# yearly trend of a member's headcount (drawn in this range), and for a branch that shrinks over the years
+# the factor its contracts follow each year after 2022 (``declin``: its members also leave, one in eight
+# a year from 2023).
 @dataclass(frozen=True)
 class BranchProfile:
     membres_2022: int
@@ -45,11 +48,13 @@ class BranchProfile:
     part_femmes: float
     naf: str
     noms: tuple[str, ...]
+    tendance: tuple[float, float] = (-0.01, 0.04)
+    declin: float | None = None
 
 
 _BRANCHES = load_json("branches.json")
 BRANCH_PROFILES = {
-    code: BranchProfile(**{**profile, "noms": tuple(profile["noms"])})
+    code: BranchProfile(**{k: tuple(v) if isinstance(v, list) else v for k, v in profile.items()})
     for code, profile in _BRANCHES["profiles"].items()
 }
 # Certifications prepared in contrats de professionnalisation, per branch (weights).
@@ -100,7 +105,7 @@ def _new_employer(rng, branche, petit, sirets, names) -> Employer:
     share = min(1.0, max(0.0, profile.part_femmes + rng.gauss(0, 0.08)))
     employer = Employer(fake_siret(rng, sirets), nom, branche, commune, petit, etp, salaries, 0)
     employer.femmes = round(salaries * share)
-    employer.tendance = rng.uniform(-0.01, 0.04)
+    employer.tendance = rng.uniform(*profile.tendance)
     employer.variations = {y: rng.uniform(0.96, 1.04) for y in YEARS}
     return employer
 
@@ -174,6 +179,10 @@ def build_employers(rng: random.Random, sirets: set[str]) -> list[Employer]:
     leavers = rng.sample(movable, 110)
     for n, e in enumerate(leavers):
         e.fin = 2022 + n // 37
+    # A branch that shrinks: its members of 2022 were all there in 2021; one in eight leaves each year.
+    for n, e in enumerate(e for e in employers if BRANCH_PROFILES[e.branche].declin):
+        e.debut = 2021
+        e.fin = min(e.fin, {0: 2022, 1: 2023, 2: 2024}.get(n % 8, 2025))
     others = []
     for debut, fin, count in ((2021, 2021, 38), (2023, 2025, 62), (2024, 2025, 68), (2025, 2025, 58)):
         for _ in range(count):
@@ -183,8 +192,18 @@ def build_employers(rng: random.Random, sirets: set[str]) -> list[Employer]:
             if not e.petit:
                 _large_etp(rng, e)
             e.debut, e.fin = debut, fin
+            if (
+                BRANCH_PROFILES[code].declin and debut > 2022
+            ):  # nobody joins a shrinking branch: a former member
+                e.debut = e.fin = 2021
             others.append(e)
     return employers + others
+
+
+def _declin(branche: str, year: int) -> float:
+    """How a branch's share of the contracts moves after 2022: constant, or down year after year."""
+    declin = BRANCH_PROFILES[branche].declin
+    return declin ** (year - 2022) if declin and year > 2022 else 1.0
 
 
 def adherents_rows(rng: random.Random, employers: Sequence[Employer]) -> list[list[str]]:
@@ -256,7 +275,7 @@ def contrats_rows(
 ) -> list[list[str]]:
     regional_others = [p for p in others if p.commune.region == REGION]
     rows = []
-    weights_other_years = {code: CONTRATS_PAR_BRANCHE[2022].get(code, 0) + 0.5 for code, _, _ in BRANCHES}
+    weights_2022 = {code: CONTRATS_PAR_BRANCHE[2022].get(code, 0) + 0.5 for code, _, _ in BRANCHES}
     for year in YEARS:
         count = CONTRATS_PAR_AN[year]
         if year in CONTRATS_PAR_BRANCHE:
@@ -264,7 +283,8 @@ def contrats_rows(
             assert sum(per_branch.values()) == count
             branches = [code for code, n in per_branch.items() for _ in range(n)]
         else:
-            branches = [weighted_choice(rng, weights_other_years) for _ in range(count)]
+            weights = {code: w * _declin(code, year) for code, w in weights_2022.items()}
+            branches = [weighted_choice(rng, weights) for _ in range(count)]
         ages = _contract_ages(rng, year, count)
         contracts = []
         for branche, age in zip(branches, ages, strict=True):

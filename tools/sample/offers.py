@@ -32,7 +32,8 @@ from tools.sample.members import BRANCH_PROFILES, Employer
 
 
 # Per fiche (and "other"): share of offers, ROME 4.0 codes (weights), part-time share, qualification
-# codes, salary (kind, low, high), NAF of employers that are not members, extra titles, missions.
+# codes, salary (kind, low, high), NAF of employers that are not members, extra titles, missions, and the
+# départements of the région where the fiche has no offer.
 @dataclass(frozen=True)
 class OfferProfile:
     part: float
@@ -44,6 +45,7 @@ class OfferProfile:
     employeurs: tuple[str, ...]
     titres: tuple[str, ...]
     missions: tuple[str, ...]
+    absent_de: tuple[str, ...] = ()
 
 
 _OFFERS = load_json("offers.json")
@@ -61,6 +63,12 @@ PRENOMS: list[str] = _OFFERS["prenoms"]
 NOMS: list[str] = _OFFERS["noms"]
 FORMATION_NIVEAUX: list[str] = _OFFERS["formation_niveaux"]
 FICHE_BRANCHES = {fiche_id: branches for fiche_id, _, _, branches in FICHES}
+# where a fiche's offers may be located: a fiche can be absent from a département (its agreed providers
+# there then have no hiring intention nearby)
+REGION_COMMUNES_OF = {
+    fiche: tuple(c for c in COMMUNES_REGION if c.dep not in profile.absent_de)
+    for fiche, profile in OFFER_PROFILES.items()
+}
 
 
 def _months() -> list[tuple[int, int]]:
@@ -199,7 +207,10 @@ def _offer(
     employer = None
     if fiche != "other" and not outside and rng.random() < 0.45:
         candidates = [
-            e for b in FICHE_BRANCHES[fiche] for e in employers_by_branch[b] if e.membre(created.year)
+            e
+            for b in FICHE_BRANCHES[fiche]
+            for e in employers_by_branch[b]
+            if e.membre(created.year) and e.commune.dep not in profile.absent_de
         ]
         employer = rng.choices(
             candidates, weights=[math.sqrt(e.figures(created.year)[1]) for e in candidates]
@@ -207,7 +218,7 @@ def _offer(
     commune = (
         employer.commune
         if employer
-        else pick_commune(rng, COMMUNES_HORS_REGION if outside else COMMUNES_REGION)
+        else pick_commune(rng, COMMUNES_HORS_REGION if outside else REGION_COMMUNES_OF[fiche])
     )
     if employer:
         nom = employer.nom
