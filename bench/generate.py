@@ -57,7 +57,8 @@ def write_year(folder: Path, n: int, first_day: date, days: int, seed: int = 202
     return paths
 
 
-def day_offers(n: int, day: date, seed: int = 7) -> list[dict]:
-    """``n`` offers created on ``day`` (Paris: 06:00-18:00 UTC stays inside the calendar day)."""
+def day_offers(n: int, day: date, seed: int = 7, first_number: int = 50_000_000) -> list[dict]:
+    """``n`` offers created on ``day`` (Paris: 06:00-18:00 UTC stays inside the calendar day), numbered from
+    ``first_number`` (two days' offers need two ranges, or the second would update the first)."""
     start = datetime(day.year, day.month, day.day, 6, tzinfo=UTC)
-    return list(offers_between(n, start, start + timedelta(hours=12), seed=seed, first_number=50_000_000))
+    return list(offers_between(n, start, start + timedelta(hours=12), seed=seed, first_number=first_number))
