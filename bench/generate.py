@@ -24,14 +24,15 @@ def offers_between(
     n: int, start: datetime, end: datetime, seed: int, first_number: int = 0
 ) -> Iterator[dict]:
     """``n`` offers created uniformly in [start, end), in creation order."""
-    # Pays de la Loire, 300-1,500-character descriptions, one partner offer in ten: the defaults
-    return synthetic_offers(n, start, end, seed=seed, first_number=first_number)
+    # Pays de la Loire, 300-1,500-character descriptions, one partner offer in ten: the defaults. Partner
+    # offers keep their commune, so that the quality suites let a nightly run publish its edition.
+    return synthetic_offers(n, start, end, seed=seed, first_number=first_number, located_partners=True)
 
 
 def write_year(folder: Path, n: int, first_day: date, days: int, seed: int = 2025) -> list[Path]:
     """``n`` offers over ``days`` days from ``first_day``, one NDJSON file a month; reused when present."""
     folder.mkdir(parents=True, exist_ok=True)
-    marker = folder / f".complete_{n}_{first_day}_{days}_{seed}"
+    marker = folder / f".complete_{n}_{first_day}_{days}_{seed}_located"  # files of an older shape: rewritten
     months: dict[str, list[date]] = {}
     for k in range(days):
         day = first_day + timedelta(days=k)

@@ -441,7 +441,7 @@ def main(argv: list[str] | None = None) -> int:
         )
 
     if not args.skip_nightly:
-        day_file = work / "offers" / f"offres_{INCREMENT_DAY}_{args.day}.ndjson"
+        day_file = work / "offers" / f"offres_{INCREMENT_DAY}_{args.day}_located.ndjson"
         if not day_file.exists():
             write_ndjson(generate.day_offers(args.day, INCREMENT_DAY), day_file)
         print(
@@ -464,7 +464,7 @@ def main(argv: list[str] | None = None) -> int:
                 "s",
                 small["seconds"],
                 ratio,
-                "< 20 s, <= 1.2x the 100k history",
+                f"< 20 s, <= 1.2x the {args.small_history // 1000}k history",
                 big["seconds"] < 20 and ratio <= 1.2,
                 peak,
             )
@@ -477,7 +477,7 @@ def main(argv: list[str] | None = None) -> int:
         )
 
         print("2b. the nightly run through Dagster (offers, models, checks, edition) on both histories ...")
-        dagster_day = work / "offers" / f"offres_{DAGSTER_DAY}_{args.day}.ndjson"
+        dagster_day = work / "offers" / f"offres_{DAGSTER_DAY}_{args.day}_located.ndjson"
         if not dagster_day.exists():
             write_ndjson(
                 generate.day_offers(args.day, DAGSTER_DAY, seed=8, first_number=60_000_000), dagster_day
@@ -493,7 +493,8 @@ def main(argv: list[str] | None = None) -> int:
                 small_run["seconds"],
                 ratio,
                 f"<= 1.2x the {args.small_history // 1000}k history, < 2 GB",
-                ratio <= 1.2 and big_run["peak"] < 2 * GB,
+                # an edition refused by a check was not timed: the target is not met
+                ratio <= 1.2 and big_run["peak"] < 2 * GB and big_run["published"],
                 big_run["peak"],
             )
         )
