@@ -71,14 +71,14 @@ serve: $(MANIFEST) instance
 	$(BIN)/dagster-webserver -w $(WORKSPACE) -h $(HOST) -p $(PORT)
 
 sample: $(BIN)/dagster
-	$(BIN)/python -m orchestration.lib.sample_generator --out seeds
+	$(BIN)/python -m tools.sample --out seeds
 
 docs: $(MANIFEST)
 	cd dbt_project && ../$(BIN)/python -m orchestration.lib.lock ../$(BIN)/dbt docs generate
 	cd dbt_project && ../$(BIN)/python -c "import os,subprocess,sys; from orchestration.settings import load_settings, export_for_dbt; export_for_dbt(load_settings()); sys.exit(subprocess.call(['../$(BIN)/dbt','docs','serve','--host','127.0.0.1','--port',os.environ.get('PORT','8080')]))"
 
 bench: $(MANIFEST)
-	$(BIN)/python bench/run.py --offers $${OFFERS:-1200000} --day $${DAY:-13000}
+	$(BIN)/python -m bench.run --offers $${OFFERS:-1200000} --day $${DAY:-13000} --scale $${SCALE:-4}
 
 clean:
 	rm -rf var dbt_project/target dbt_project/logs

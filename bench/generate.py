@@ -1,4 +1,5 @@
-"""Seeded offers in the shape of the France Travail "Offres d'emploi v2" API, at realistic sizes.
+"""Seeded offers in the shape of the France Travail "Offres d'emploi v2" API, at realistic sizes, from the
+project's one generator of synthetic offers (``tools.offers``).
 
 Descriptions run from 300 to 1,500 characters, about one offer in ten is a sparse partner offer with a
 numeric id, and every offer is located in the observed région's départements (52: Pays de la Loire).
@@ -12,9 +13,9 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from orchestration.lib.synthetic_offers import offer, synthetic_offers
+from tools.offers import synthetic_offers
 
-__all__ = ["PARIS", "day_offers", "offer", "offers_between", "write_year"]
+__all__ = ["PARIS", "day_offers", "offers_between", "write_year"]
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -23,14 +24,15 @@ def offers_between(
     n: int, start: datetime, end: datetime, seed: int, first_number: int = 0
 ) -> Iterator[dict]:
     """``n`` offers created uniformly in [start, end), in creation order."""
-    # Pays de la Loire, 300-1,500-character descriptions, one partner offer in ten: the defaults
-    return synthetic_offers(n, start, end, seed=seed, first_number=first_number)
+    # Pays de la Loire, 300-1,500-character descriptions, one partner offer in ten: the defaults. Partner
+    # offers keep their commune, so that the quality suites let a nightly run publish its edition.
+    return synthetic_offers(n, start, end, seed=seed, first_number=first_number, located_partners=True)
 
 
 def write_year(folder: Path, n: int, first_day: date, days: int, seed: int = 2025) -> list[Path]:
     """``n`` offers over ``days`` days from ``first_day``, one NDJSON file a month; reused when present."""
     folder.mkdir(parents=True, exist_ok=True)
-    marker = folder / f".complete_{n}_{first_day}_{days}_{seed}"
+    marker = folder / f".complete_{n}_{first_day}_{days}_{seed}_located"  # files of an older shape: rewritten
     months: dict[str, list[date]] = {}
     for k in range(days):
         day = first_day + timedelta(days=k)
@@ -56,7 +58,8 @@ def write_year(folder: Path, n: int, first_day: date, days: int, seed: int = 202
     return paths
 
 
-def day_offers(n: int, day: date, seed: int = 7) -> list[dict]:
-    """``n`` offers created on ``day`` (Paris: 06:00-18:00 UTC stays inside the calendar day)."""
+def day_offers(n: int, day: date, seed: int = 7, first_number: int = 50_000_000) -> list[dict]:
+    """``n`` offers created on ``day`` (Paris: 06:00-18:00 UTC stays inside the calendar day), numbered from
+    ``first_number`` (two days' offers need two ranges, or the second would update the first)."""
     start = datetime(day.year, day.month, day.day, 6, tzinfo=UTC)
-    return list(offers_between(n, start, start + timedelta(hours=12), seed=seed, first_number=50_000_000))
+    return list(offers_between(n, start, start + timedelta(hours=12), seed=seed, first_number=first_number))

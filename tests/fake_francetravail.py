@@ -28,7 +28,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import requests
 
-from orchestration.lib.synthetic_offers import PAYS_DE_LA_LOIRE, synthetic_offers
+from tools.offers import PAYS_DE_LA_LOIRE, synthetic_offers
 
 API_PATH = "/partenaire/offresdemploi/v2"
 TOKEN_PATH = "/connexion/oauth2/access_token"

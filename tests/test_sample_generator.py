@@ -1,7 +1,9 @@
-"""The embedded sample and the curated reference seeds: reproducible, calibrated, in the published formats.
+"""The embedded sample (``tools/sample``) and the curated reference seeds: reproducible, calibrated, in the
+published formats.
 
 Everything is read back from the files as a person would (csv module, the right encoding), never from
-the generator's internals, except the branch spelling normaliser that the pipeline also needs.
+the generator's internals; the identifiers and labels are checked with the helpers the pipeline uses
+(``orchestration.lib.codes``) and the official referentials shipped in ``seeds/reference/official``.
 """
 
 from __future__ import annotations
@@ -10,19 +12,23 @@ import csv
 import hashlib
 import io
 import json
+import shutil
 from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
-from orchestration.lib.sample_generator import generate, luhn_ok, main, normalise_label
+from orchestration.lib.codes import age_at, branch_lookup, luhn_ok, normalise_label
+from orchestration.lib.referentials import read_communes, read_departements, read_rome_codes
+from tools.sample import generate, main
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 LANDING = SEEDS / "sample" / "landing"
 REFERENCE = SEEDS / "reference"
-OFFICIAL = Path("/work/shared/reference")
+OFFICIAL = REFERENCE / "official"
+SAMPLE_DATA = ROOT / "tools" / "sample" / "data"
 FICHE_IDS = {
     "animation-socioculturelle": {"G1202", "G1203", "K1206"},
     "aide-a-domicile": {"K1302", "K1304"},
@@ -55,21 +61,21 @@ def _fr_date(text: str) -> date:
     return datetime.strptime(text, "%d/%m/%Y").date()
 
 
-def _age(birth: date, day: date) -> int:
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
-
-
 @pytest.fixture(scope="module")
 def branch_of() -> dict[str, str]:
     """Every spelling of branches.csv (code, label, synonyms), normalised, to the branch code."""
-    lookup: dict[str, str] = {}
-    for row in _read_csv(REFERENCE / "branches.csv"):
-        spellings = [row["code_branche"], row["libelle_branche"], *row["synonymes"].split("|")]
-        for spelling in spellings:
-            key = normalise_label(spelling)
-            assert lookup.get(key, row["code_branche"]) == row["code_branche"], f"ambiguous {spelling!r}"
-            lookup[key] = row["code_branche"]
-    return lookup
+    rows = _read_csv(REFERENCE / "branches.csv")
+    return branch_lookup((r["code_branche"], r["libelle_branche"], r["synonymes"].split("|")) for r in rows)
+
+
+@pytest.fixture(scope="module")
+def official_rome() -> dict[str, dict[str, str]]:
+    return {r["code_rome"]: r for r in read_rome_codes(OFFICIAL)}
+
+
+@pytest.fixture(scope="module")
+def official_communes() -> dict[str, dict[str, str]]:
+    return {r["code_commune"]: r for r in read_communes(OFFICIAL).rows}
 
 
 @pytest.fixture(scope="module")
@@ -99,6 +105,7 @@ def offer_files() -> dict[str, list[dict]]:
 
 
 def test_regenerating_gives_byte_identical_files(tmp_path):
+    shutil.copytree(REFERENCE, tmp_path / "reference")  # curated and official: read, never written
     assert main(["--out", str(tmp_path)]) == 0
     for sub in ("reference", "sample/landing"):
         fresh, committed = _sha256_tree(tmp_path / sub), _sha256_tree(SEEDS / sub)
@@ -152,7 +159,7 @@ def test_contrats_2022_match_the_published_key_figures(contrats, branch_of):
     top = per_branch.most_common(3)
     assert top == [("MUTUALITE", 25), ("BAD", 16), ("ECLAT", 13)]
     assert all(n < 13 for code, n in per_branch.items() if code not in {"MUTUALITE", "BAD", "ECLAT"})
-    over_30 = sum(_age(_fr_date(r["date_naissance"]), _fr_date(r["date_debut"])) > 30 for r in rows)
+    over_30 = sum(age_at(_fr_date(r["date_naissance"]), _fr_date(r["date_debut"])) > 30 for r in rows)
     assert over_30 == 73 and round(100 * over_30 / len(rows)) == 61
 
 
@@ -163,11 +170,11 @@ def test_contrats_2021_top_branches(contrats, branch_of):
     assert (per_branch["MUTUALITE"], per_branch["BAD"], per_branch["ECLAT"]) == (17, 15, 18)
 
 
-def test_contrats_are_consistent_with_the_seeds(contrats, adherents):
+def test_contrats_are_consistent_with_the_seeds(contrats, adherents, official_rome):
     per_year = Counter(r["annee_engagement"] for r in contrats)
     assert all(100 <= n <= 150 for n in per_year.values()) and len(per_year) == 5
     certifications = {r["code_certification"] for r in _read_csv(REFERENCE / "certifications.csv")}
-    romes = {r["code_rome"] for r in _read_csv(REFERENCE / "rome_codes.csv")}
+    romes = set(official_rome)
     members = {(r["annee"], r["siret"]) for r in adherents}
     organismes = {
         line.split(";")[4].strip('"')
@@ -266,9 +273,18 @@ def test_every_offer_file_parses_in_one_of_the_three_shapes(offer_files):
     assert len(names) == 24
 
 
-def test_offers_look_like_france_travail_offers(offer_files):
-    romes = {r["code_rome"]: r for r in _read_csv(REFERENCE / "rome_codes.csv")}
-    communes = {r["code_commune"]: r for r in _read_csv(REFERENCE / "communes.csv")}
+def test_offers_look_like_france_travail_offers(offer_files, official_rome, official_communes):
+    romes = official_rome
+    departements = {r["code_departement"]: r for r in read_departements(OFFICIAL)}
+    # the official COG extract covers the région; communes outside it are checked by their département
+    communes = {
+        **{
+            r["code_commune"]: {**r, "code_region": departements[r["code_departement"]]["code_region"]}
+            for r in _read_csv(SAMPLE_DATA / "communes.csv")
+            if r["code_region"] != "52"
+        },
+        **official_communes,
+    }
     fiche_codes = set().union(*FICHE_IDS.values())
     versions: dict[object, list[str]] = {}
     offers = [o for name in sorted(offer_files) for o in offer_files[name]]
@@ -313,10 +329,6 @@ def test_offers_look_like_france_travail_offers(offer_files):
 
 def test_reference_seeds_have_the_agreed_columns():
     expected = {
-        "rome_codes.csv": "code_rome,libelle_rome,code_rome_parent",
-        "departements.csv": "code_departement,libelle_departement,code_region",
-        "communes.csv": "code_commune,libelle_commune,code_departement,code_region,code_zone_emploi,"
-        "libelle_zone_emploi",
         "branches.csv": "code_branche,libelle_branche,synonymes",
         "certifications.csv": "code_certification,intitule_certification,niveau,formacode,domaine_formacode,"
         "codes_rome",
@@ -335,8 +347,8 @@ def test_reference_seeds_have_the_agreed_columns():
         assert r["niveau"] in {"3", "4", "5", "6", "7"} and r["code_certification"][:2] in {"RN", "RS"}
 
 
-def test_communes_cover_every_zone_centred_in_the_region():
-    rows = _read_csv(REFERENCE / "communes.csv")
+def test_sample_communes_cover_every_zone_centred_in_the_region():
+    rows = _read_csv(SAMPLE_DATA / "communes.csv")
     zones = {r["code_zone_emploi"] for r in rows if r["code_region"] == "52"}
     assert {f"52{n:02d}" for n in range(1, 22)} <= zones
     assert sum(r["code_region"] == "52" for r in rows) >= 55
@@ -344,39 +356,64 @@ def test_communes_cover_every_zone_centred_in_the_region():
     assert len(outside) >= 4 and all(r["code_zone_emploi"] == "" for r in outside)
 
 
-@pytest.mark.skipif(not OFFICIAL.is_dir(), reason="official referential files not available")
-def test_reference_rows_are_copied_from_the_official_files():
-    official_rome = {
-        r["code_rome"]: r for r in _read_csv(OFFICIAL / "rome" / "unix_referentiel_code_rome_v460_utf8.csv")
-    }
-    seed_rome = _read_csv(REFERENCE / "rome_codes.csv")
+def test_sample_data_follow_the_official_referentials(official_rome, official_communes):
     fiche_codes = set().union(*FICHE_IDS.values())
-    for r in seed_rome:
-        official = official_rome[r["code_rome"]]
-        assert (r["libelle_rome"], r["code_rome_parent"]) == (
-            official["libelle_rome"],
-            official["code_rome_parent"],
-        )
+    appellations = json.loads((SAMPLE_DATA / "appellations.json").read_text("utf-8"))
+    assert set(appellations) <= set(official_rome)
     children = {c for c, r in official_rome.items() if r["code_rome_parent"] in fiche_codes}
-    assert children <= {r["code_rome"] for r in seed_rome}
-    zones = {r["COM"]: r for r in _read_csv(OFFICIAL / "cog" / "communes_pdl_cog2026_with_ze2020.csv")}
-    for r in _read_csv(REFERENCE / "communes.csv"):
+    assert children <= set(appellations), "every ROME 4.0 child of a fiche has appellations in the sample"
+    departements = {r["code_departement"]: r for r in read_departements(OFFICIAL)}
+    for r in _read_csv(SAMPLE_DATA / "communes.csv"):
+        assert departements[r["code_departement"]]["code_region"] == r["code_region"], r
         if r["code_region"] == "52":
-            z = zones[r["code_commune"]]
-            assert (
-                r["libelle_commune"],
-                r["code_departement"],
-                r["code_zone_emploi"],
-                r["libelle_zone_emploi"],
-            ) == (
-                z["LIBELLE"],
-                z["DEP"],
-                z["ZE2020"],
-                z["LIBZE2020"],
-            )
-    deps = {r["DEP"]: r for r in _read_csv(OFFICIAL / "cog" / "v_departement_cog2024_all.csv")}
-    for r in _read_csv(REFERENCE / "departements.csv"):
-        assert (r["libelle_departement"], r["code_region"]) == (
-            deps[r["code_departement"]]["LIBELLE"],
-            deps[r["code_departement"]]["REG"],
+            official = official_communes[r["code_commune"]]
+            keys = ("libelle_commune", "code_departement", "code_zone_emploi", "libelle_zone_emploi")
+            assert {k: r[k] for k in keys} == {k: official[k] for k in keys}, r["code_commune"]
+
+
+# --- what the pages are for ---------------------------------------------------------------------------
+
+
+def test_the_sample_holds_the_situations_the_pages_exist_to_show(
+    offer_files, adherents, branch_of, official_rome, official_communes
+):
+    """Hiring intentions with no agreed provider in their département (Mayenne, Sarthe), agreed providers
+    with no intention nearby, intentions covered, and a branch that shrinks year after year."""
+    fiche_of = {r["code_rome"]: r["fiche_id"] for r in _read_csv(REFERENCE / "fiches_metiers.csv")}
+    certifications = {r["code_certification"]: r for r in _read_csv(REFERENCE / "certifications.csv")}
+    agreed: set[tuple[str, str]] = set()
+    for r in _read_csv(LANDING / "agrements" / "agrements_region_2025.csv", delimiter=";"):
+        if _fr_date(r["date_fin"]) >= date(2025, 1, 1):  # in force during the sample's offers
+            for code in certifications[r["code_certification"]]["codes_rome"].split("|"):
+                if code in fiche_of:
+                    agreed |= {(fiche_of[code], dep) for dep in r["departements"].split(",")}
+    latest = {o["id"]: o for name in sorted(offer_files) for o in offer_files[name]}
+    located: set[tuple[str, str]] = set()
+    eligible: set[tuple[str, str]] = set()  # plainly eligible: a full-time CDI
+    for o in latest.values():
+        fiche = fiche_of.get(official_rome[o["romeCode"]]["code_rome_parent"])
+        commune = official_communes.get(o["lieuTravail"].get("commune"))
+        if fiche and commune:
+            located.add((fiche, commune["code_departement"]))
+            if o["typeContrat"] == "CDI" and o.get("dureeTravailLibelleConverti") == "Temps plein":
+                eligible.add((fiche, commune["code_departement"]))
+    gaps = {(fiche, dep) for fiche, dep in eligible - agreed if dep in {"53", "72"}}
+    assert len({fiche for fiche, _ in gaps}) >= 3 and {dep for _, dep in gaps} == {"53", "72"}
+    assert len(agreed - located) >= 2  # providers with no offer of their fiche in their département
+    assert len(eligible & agreed) >= 20
+
+    members: dict[str, Counter] = {}
+    employees: dict[str, Counter] = {}
+    for r in adherents:
+        branch = branch_of[normalise_label(r["branche"])]
+        members.setdefault(branch, Counter())[int(r["annee"])] += 1
+        employees.setdefault(branch, Counter())[int(r["annee"])] += int(r["salaries_physiques"])
+    shrinking = [
+        b
+        for b in members
+        if all(
+            members[b][y] > members[b][y + 1] and employees[b][y] > employees[b][y + 1]
+            for y in range(2021, 2025)
         )
+    ]
+    assert shrinking, "a branch whose members and employees fall every year"

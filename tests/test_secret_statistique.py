@@ -15,6 +15,7 @@ import duckdb
 import pytest
 from conftest import failed_checks, run_everything, sample_environment
 
+from orchestration.lib.codes import luhn_complete
 from orchestration.settings import SAMPLE_LANDING_DIR
 
 pytestmark = pytest.mark.e2e
@@ -25,15 +26,7 @@ YEAR = 2024
 
 def luhn_siret(n: int) -> str:
     """A 14-digit SIRET that passes the Luhn checksum (fictitious)."""
-    payload = f"{n:013d}"
-    for last in range(10):
-        digits = [int(d) for d in payload + str(last)]
-        total = sum(
-            d if i % 2 == 0 else (d * 2 - 9 if d * 2 > 9 else d * 2) for i, d in enumerate(reversed(digits))
-        )
-        if total % 10 == 0:
-            return payload + str(last)
-    raise AssertionError
+    return luhn_complete(f"{n:013d}")
 
 
 CONTRACT_HEADER = (

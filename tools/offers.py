@@ -2,11 +2,13 @@
 
 One generator for the fake API server of the tests (``tests/fake_francetravail.py``) and for the
 benchmark (``bench/generate.py``): the same communes, métiers, contracts and durations, parameterised by
-creation window, départements, share of partner offers and description length.
+creation window, départements, share of partner offers and description length. (The embedded sample's
+calibrated offers, ``tools/sample/offers.py``, share its API shapes but not yet this code.)
 
 Most offers look like France Travail's own: a 7-character id (``"144AB3C"``), coordinates, a commune, a
 description. About ``partner_share`` of them are partner offers: a numeric id (a JSON number),
-``origineOffre.origine`` "2", sparse fields and empty objects, as the API returns them.
+``origineOffre.origine`` "2", sparse fields and empty objects, as the API returns them; with
+``located_partners`` they keep their commune and postcode (no coordinates), as many real ones do.
 """
 
 from __future__ import annotations
@@ -119,6 +121,7 @@ def offer(
     weights: Sequence[float] | None = None,
     partner_share: float = 0.1,
     description_length: tuple[int, int] = DESCRIPTION_LENGTH,
+    located_partners: bool = False,
 ) -> dict[str, Any]:
     """Offer ``number`` created at ``created``; its id is ``prefix`` + ``number`` (unique per prefix)."""
     departement = rng.choices(departements, weights=weights)[0]
@@ -133,7 +136,8 @@ def offer(
             "intitule": appellation,
             "dateCreation": stamp,
             "dateActualisation": stamp,
-            "lieuTravail": {"libelle": f"{departement} - {nom.title()}"},
+            "lieuTravail": {"libelle": f"{departement} - {nom.title()}"}
+            | ({"codePostal": code_postal, "commune": commune} if located_partners else {}),
             "romeCode": rome,
             "romeLibelle": rome_libelle,
             "entreprise": {},
@@ -209,6 +213,7 @@ def synthetic_offers(
     weights: Sequence[float] | None = None,
     partner_share: float = 0.1,
     description_length: tuple[int, int] = DESCRIPTION_LENGTH,
+    located_partners: bool = False,
 ) -> Iterator[dict[str, Any]]:
     """``n`` offers created uniformly in [start, end), in creation order, numbered from ``first_number``.
 
@@ -228,4 +233,5 @@ def synthetic_offers(
             weights=weights,
             partner_share=partner_share,
             description_length=description_length,
+            located_partners=located_partners,
         )
