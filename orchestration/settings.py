@@ -63,6 +63,7 @@ class Settings:
     alert_no_offers_days: int = 3
     keep_editions: int | None = None
     review_mode: bool = False
+    edition_pdf: bool = True  # false: an edition without the PDF versions of its pages (a quick preview)
     lock_timeout_seconds: float = 900.0
     run_max_seconds: int = 4 * 3600
     personal_data_days: int | None = None
@@ -132,9 +133,9 @@ def _number(name: str, value: str | None, kind: type, default, *, minimum: float
     return number
 
 
-def _flag(name: str, value: str | None) -> bool:
-    if value is None:
-        return False
+def _flag(name: str, value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
     if value.lower() in ("1", "true", "yes", "oui", "on"):
         return True
     if value.lower() in ("0", "false", "no", "non", "off"):
@@ -179,6 +180,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         ),
         keep_editions=_number("OBS_KEEP_EDITIONS", get("OBS_KEEP_EDITIONS"), int, None, minimum=1),
         review_mode=_flag("OBS_REVIEW_MODE", get("OBS_REVIEW_MODE")),
+        edition_pdf=_flag("OBS_EDITION_PDF", get("OBS_EDITION_PDF"), default=True),
         lock_timeout_seconds=_number(
             "OBS_LOCK_TIMEOUT_SECONDS", get("OBS_LOCK_TIMEOUT_SECONDS"), float, 900.0, minimum=0
         ),

@@ -252,7 +252,8 @@ def recoverable_cells(edition: Path) -> list[str]:
 def crafted(tmp_path_factory):
     root = tmp_path_factory.mktemp("crafted")
     crafted_landing(root)
-    with sample_environment(root):
+    with sample_environment(root), pytest.MonkeyPatch.context() as mp:
+        mp.setenv("OBS_EDITION_PDF", "false")  # its figures are read in the CSV and HTML pages
         result = run_everything()
     return {
         "result": result,

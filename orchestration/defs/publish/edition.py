@@ -190,7 +190,11 @@ def edition(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
             changes=changes.as_dict(),
         )
         folder = write_edition(
-            settings.publication_dir, content, edition_id=edition_id, generated_at=generated_at
+            settings.publication_dir,
+            content,
+            edition_id=edition_id,
+            generated_at=generated_at,
+            pdf=settings.edition_pdf,
         )
         complete_edition(folder, tables, settings)  # Parquet/DuckDB, rebuild record; before latest switches
     except Exception:
