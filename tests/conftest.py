@@ -72,10 +72,9 @@ def sample_run(tmp_path_factory):
     }
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist's own hook, which reads the groups
-def pytest_collection_modifyitems(config, items):
+def pytest_itemcollected(item):
     """Under pytest-xdist (`--dist loadgroup`): the tests that read the sample's run share one worker,
-    so the run happens once; every other file stays on one worker, so its module fixtures run once."""
-    for item in items:
-        group = "sample_run" if "sample_run" in item.fixturenames else item.module.__name__
-        item.add_marker(pytest.mark.xdist_group(group))
+    so the run happens once; every other file stays on one worker, so its module fixtures run once. (Marked
+    as each test is collected: xdist reads the groups in its own collection hook.)"""
+    group = "sample_run" if "sample_run" in item.fixturenames else item.module.__name__
+    item.add_marker(pytest.mark.xdist_group(group))
