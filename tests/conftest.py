@@ -72,9 +72,30 @@ def sample_run(tmp_path_factory):
     }
 
 
+@pytest.fixture(scope="session")
+def crafted_run(tmp_path_factory):
+    """One run on the landing crafted to break the secret statistique (tests/test_secret_statistique.py),
+    without PDFs: its figures are read in the CSV and HTML pages; its archive also serves the restore test."""
+    from test_secret_statistique import crafted_landing
+
+    root = tmp_path_factory.mktemp("crafted")
+    crafted_landing(root)
+    with sample_environment(root), pytest.MonkeyPatch.context() as mp:
+        mp.setenv("OBS_EDITION_PDF", "false")
+        result = run_everything()
+    return {
+        "root": root,
+        "result": result,
+        "publication": root / "data" / "publication",
+        "edition": (root / "data" / "publication" / "latest").resolve(),
+        "warehouse": root / "data" / "warehouse.duckdb",
+    }
+
+
 def pytest_itemcollected(item):
     """Under pytest-xdist (`--dist loadgroup`): the tests that read the sample's run share one worker,
     so the run happens once; every other file stays on one worker, so its module fixtures run once. (Marked
     as each test is collected: xdist reads the groups in its own collection hook.)"""
-    group = "sample_run" if "sample_run" in item.fixturenames else item.module.__name__
+    shared = [name for name in ("sample_run", "crafted_run") if name in item.fixturenames]
+    group = shared[0] if shared else item.module.__name__
     item.add_marker(pytest.mark.xdist_group(group))

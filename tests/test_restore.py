@@ -11,15 +11,15 @@ from conftest import sample_environment
 from orchestration.__main__ import restore
 
 
-def test_an_edition_is_rebuilt_from_the_archive_with_identical_csvs(sample_run, tmp_path, capsys):
-    edition = sample_run["edition"]
+def test_an_edition_is_rebuilt_from_the_archive_with_identical_csvs(crafted_run, tmp_path, capsys):
+    edition = crafted_run["edition"]
     manifest = json.loads((edition / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["rebuild"]["fiches_seed_sha256"] and manifest["inputs"]
     root = tmp_path / "origin"
     # the origin as it stands later: the landing folder emptied, the archive and the editions kept
-    shutil.copytree(sample_run["root"] / "data" / "archive", root / "data" / "archive")
+    shutil.copytree(crafted_run["root"] / "data" / "archive", root / "data" / "archive")
     shutil.copytree(
-        sample_run["publication"] / "editions" / edition.name,
+        crafted_run["publication"] / "editions" / edition.name,
         root / "data" / "publication" / "editions" / edition.name,
     )
     (root / "landing").mkdir()

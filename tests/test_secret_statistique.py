@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import failed_checks, run_everything, sample_environment
+from conftest import failed_checks
 
 from orchestration.lib.codes import luhn_complete
 from orchestration.settings import SAMPLE_LANDING_DIR
@@ -249,17 +249,8 @@ def recoverable_cells(edition: Path) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def crafted(tmp_path_factory):
-    root = tmp_path_factory.mktemp("crafted")
-    crafted_landing(root)
-    with sample_environment(root), pytest.MonkeyPatch.context() as mp:
-        mp.setenv("OBS_EDITION_PDF", "false")  # its figures are read in the CSV and HTML pages
-        result = run_everything()
-    return {
-        "result": result,
-        "edition": root / "data" / "publication" / "latest",
-        "warehouse": root / "data" / "warehouse.duckdb",
-    }
+def crafted(crafted_run):
+    return crafted_run
 
 
 def test_the_crafted_landing_publishes_through_every_blocking_check(crafted):
