@@ -51,10 +51,12 @@ def test_the_index_of_past_editions_reads_well_in_a_browser(browser, tmp_path): 
         page = browser.browser.new_page(viewport={"width": 390, "height": 800})
         page.goto(site.base_url + "editions/index.html")
         rows = page.locator("tbody tr").all_inner_texts()
-        page.get_by_role("link", name="édition du 1er décembre 2026 à 02:15").click()
+        with page.expect_navigation():  # the title is read once the edition has opened
+            page.get_by_role("link", name="édition du 1er décembre 2026 à 02:15").click()
         opened = page.title()
         page.goto(site.base_url + "latest/index.html")
-        page.get_by_role("link", name="Éditions précédentes").click()
+        with page.expect_navigation():
+            page.get_by_role("link", name="Éditions précédentes").click()
         back = page.title()
         page.close()
 
