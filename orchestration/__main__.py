@@ -13,18 +13,6 @@ from datetime import UTC, datetime
 import dagster as dg
 
 
-def _assets_of_steps(defs: dg.Definitions) -> dict[str, str]:
-    """Step (op) name -> the asset keys it materialises, as an operator types them."""
-    names: dict[str, str] = {}
-    for assets_def in defs.resolve_asset_graph().assets_defs:
-        if assets_def.is_executable:
-            keys = sorted(key.to_user_string() for key in assets_def.keys)
-            names[assets_def.op.name] = (
-                keys[0] if len(keys) == 1 else f"{assets_def.op.name} ({len(keys)} assets)"
-            )
-    return names
-
-
 def _root_cause(error) -> str:
     while error.cause is not None:
         error = error.cause
@@ -67,6 +55,7 @@ def partition_range_tags(
 
 def run(first_day: str | None = None, last_day: str | None = None) -> int:
     from orchestration.definitions import defs
+    from orchestration.defs.automation.alerts import assets_by_step
     from orchestration.lib.ingestion import refused_report
     from orchestration.lib.lock import warehouse_lock
     from orchestration.settings import load_settings
@@ -85,7 +74,7 @@ def run(first_day: str | None = None, last_day: str | None = None) -> int:
         )
     for line in refused_report(settings.warehouse, started):  # files refused as a whole do not fail the run
         print(f"REFUSED (not loaded): {line}", file=sys.stderr)
-    failures = _failures(result, _assets_of_steps(defs))
+    failures = _failures(result, assets_by_step(defs.resolve_asset_graph()))
     if not result.success or failures:
         for failure in failures or ["the run failed"]:
             print(f"FAILED: {failure}", file=sys.stderr)

@@ -52,18 +52,21 @@ def rerun_command(job: str, tags: dict[str, str], assets: Sequence[str]) -> str:
     return f".venv/bin/dagster asset materialize -m orchestration.definitions --select '{select}'{partition}"
 
 
-def _step_assets(context) -> dict[str, str]:
-    repository = getattr(context, "repository_def", None)
+def assets_by_step(asset_graph) -> dict[str, str]:
+    """Step (op) name -> the asset keys it materialises, as an operator types them (also the CLI's)."""
     names: dict[str, str] = {}
-    if repository is None:
-        return names
-    for assets_def in repository.asset_graph.assets_defs:
+    for assets_def in asset_graph.assets_defs:
         if assets_def.is_executable:
             keys = sorted(k.to_user_string() for k in assets_def.keys)
             names[assets_def.op.name] = (
                 keys[0] if len(keys) == 1 else f"{assets_def.op.name} ({len(keys)} assets)"
             )
     return names
+
+
+def _step_assets(context) -> dict[str, str]:
+    repository = getattr(context, "repository_def", None)
+    return assets_by_step(repository.asset_graph) if repository is not None else {}
 
 
 def describe_error(error) -> str:
