@@ -1,8 +1,9 @@
 """Seeded offers in the shape of the France Travail "Offres d'emploi v2" API, at realistic sizes, from the
 project's one generator of synthetic offers (``tools.offers``).
 
-Descriptions run from 300 to 1,500 characters, about one offer in ten is a sparse partner offer with a
-numeric id, and every offer is located in the observed région's départements (52: Pays de la Loire).
+Fiches métiers, contracts, hours and salaries as in the embedded sample; descriptions run from 300 to 1,500
+characters, about one offer in ten is a sparse partner offer with a numeric id, and every offer is located
+in the observed région's départements (52: Pays de la Loire).
 """
 
 from __future__ import annotations
@@ -32,7 +33,9 @@ def offers_between(
 def write_year(folder: Path, n: int, first_day: date, days: int, seed: int = 2025) -> list[Path]:
     """``n`` offers over ``days`` days from ``first_day``, one NDJSON file a month; reused when present."""
     folder.mkdir(parents=True, exist_ok=True)
-    marker = folder / f".complete_{n}_{first_day}_{days}_{seed}_located"  # files of an older shape: rewritten
+    marker = (
+        folder / f".complete_{n}_{first_day}_{days}_{seed}_sample_vocabulary"
+    )  # files of an older generator: rewritten
     months: dict[str, list[date]] = {}
     for k in range(days):
         day = first_day + timedelta(days=k)

@@ -21,7 +21,7 @@ import pytest
 
 from orchestration.lib.codes import age_at, branch_lookup, luhn_ok, normalise_label
 from orchestration.lib.referentials import read_communes, read_departements, read_rome_codes
-from tools.sample import generate, main
+from tools.sample.generator import generate, main
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"

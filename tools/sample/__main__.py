@@ -1,5 +1,5 @@
 """``python -m tools.sample [--out seeds]``: writes the embedded sample's landing folder."""
 
-from tools.sample import main
+from tools.sample.generator import main
 
 raise SystemExit(main())

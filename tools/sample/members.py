@@ -351,10 +351,3 @@ def contrats_rows(
                 ]
             )
     return rows
-
-
-# --- France Travail job offers ---------------------------------------------------------------------
-
-
-# Per fiche (and "other"): share of offers, ROME 4.0 codes (weights), part-time share, qualification
-# codes, salary (kind, low, high), NAF of employers that are not members, extra titles, missions.
