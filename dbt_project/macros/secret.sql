@@ -48,3 +48,40 @@
         {{ dim }} {{ "<> '*'" if dim in dims else "= '*'" }}{{ ' and ' if not loop.last }}
     {%- endfor -%}
 {%- endmacro %}
+
+{#- The audit of a portrait table of contracts by one dimension (portrait_contrats_par_age, _niveau, _sexe,
+    _taille): each row with the status of its cell (contracts of the year × the value of ``column``, the
+    secret's ``dimension``) and of the year's total (its share), the employers behind the cell and the
+    largest one's weight. -#}
+{% macro audit_contracts_by(model, column, dimension=none) -%}
+{%- set dimension = dimension or column -%}
+with
+
+par_modalite as (
+    select * from {{ ref(model) }}
+),
+
+cellules as (
+    select * from {{ ref('audit_secret__cellules') }}
+),
+
+final as (
+    select
+        cast(par_modalite.annee as integer) as annee,
+        par_modalite.{{ column }},
+        par_modalite.nb_contrats,
+        par_modalite.part_contrats,
+        coalesce(ligne.statut, 'publie') as statut_contrats,
+        coalesce(total.statut, 'publie') as statut_total,
+        ligne.nb_employeurs,
+        ligne.part_premier_employeur,
+        ligne.motif
+    from par_modalite
+    left join cellules as ligne
+        on ligne.cellule_id = {{ cellule_ref('contrats', {'annee': 'par_modalite.annee', dimension: 'par_modalite.' ~ column}) }}
+    left join cellules as total
+        on total.cellule_id = {{ cellule_ref('contrats', {'annee': 'par_modalite.annee'}) }}
+)
+
+select * from final
+{%- endmacro %}
