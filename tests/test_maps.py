@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.lib.maps import MapError, format_value_fr, load_basemap, render_departements_map
+from orchestration.lib.french import format_number_fr
+from orchestration.lib.maps import MapError, load_basemap, render_departements_map
 
 VALUES = {"44": 1234, "49": 856, "53": 37, "72": None, "85": 4012}
 NAMES = {
@@ -125,10 +126,10 @@ def test_neighbours_still_touch_after_simplification():
 
 
 def test_french_number_format():
-    assert format_value_fr(48276) == "48\u202f276"
-    assert format_value_fr(1234.5, 1) == "1\u202f234,5"
-    assert format_value_fr(-0.04, 1) == "0,0"
-    assert format_value_fr(-12.25, 1) == "−12,3"
+    assert format_number_fr(48276) == "48\u202f276"
+    assert format_number_fr(1234.5, 1) == "1\u202f234,5"
+    assert format_number_fr(-0.04, 1) == "0,0"
+    assert format_number_fr(-12.25, 1) == "−12,3"
 
 
 def test_the_map_prints_to_pdf_with_its_values(tmp_path):

@@ -35,6 +35,8 @@ from pathlib import Path
 
 from filelock import FileLock
 
+from orchestration.lib.french import format_datetime_fr, format_number_fr
+
 EDITIONS_DIR = "editions"
 LATEST = "latest"
 PREVIEW = "preview"
@@ -46,21 +48,6 @@ EDITION_ID_RE = re.compile(r"^\d{8}T\d{6}$")
 # A run that outlives this is failed by run monitoring: a temporary folder this old has no writer left.
 STALE_AFTER = timedelta(hours=24)
 LOCK_TIMEOUT_SECONDS = 120.0
-
-_MONTHS_FR = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 
 
 class EditionError(Exception):
@@ -443,18 +430,8 @@ def prune(
 # Index of past editions
 
 
-def format_datetime_fr(value: datetime) -> str:
-    """'2 décembre 2026 à 04:18', '1er mars 2027 à 02:00'."""
-    day = "1er" if value.day == 1 else str(value.day)
-    return f"{day} {_MONTHS_FR[value.month - 1]} {value.year} à {value:%H:%M}"
-
-
-def _format_int_fr(value: int) -> str:
-    return f"{value:,}".replace(",", "\u202f")
-
-
 def _plural(n: int, word: str, plural: str | None = None) -> str:
-    return f"{_format_int_fr(n)}\u00a0{word if n <= 1 else (plural or word + 's')}"
+    return f"{format_number_fr(n)}\u00a0{word if n <= 1 else (plural or word + 's')}"
 
 
 _INDEX_CSS = """
@@ -519,7 +496,7 @@ def _checks_cell(edition: Edition) -> str:
         return "aucun enregistré"
     if not failed:
         return "1 contrôle, réussi" if total == 1 else f"{_plural(total, 'contrôle')}, tous réussis"
-    return f"{_plural(total, 'contrôle')}, dont {_format_int_fr(failed)} en échec"
+    return f"{_plural(total, 'contrôle')}, dont {format_number_fr(failed)} en échec"
 
 
 def render_index(
@@ -534,7 +511,7 @@ def render_index(
 
     def link(edition_id: str) -> str:
         edition = by_id[edition_id]
-        return f'<a href="{e(to_editions + edition.id)}/{e(edition.home)}">édition du {e(format_datetime_fr(edition.generated_at))}</a>'
+        return f'<a href="{e(to_editions + edition.id)}/{e(edition.home)}">édition du {e(format_datetime_fr(edition.generated_at, offset=False))}</a>'
 
     current = []
     if folder.latest in by_id:
@@ -551,7 +528,7 @@ def render_index(
         rows.append(
             "<tr>"
             f'<th scope="row"><a href="{e(to_editions + edition.id)}/{e(edition.home)}">'
-            f'<time datetime="{e(edition.generated_at.isoformat())}">{e(format_datetime_fr(edition.generated_at))}'
+            f'<time datetime="{e(edition.generated_at.isoformat())}">{e(format_datetime_fr(edition.generated_at, offset=False))}'
             f'</time></a><br><span class="id">{e(edition.id)}</span></th>'
             f"<td>{_status(edition, folder.latest, folder.preview)}</td>"
             f"<td><code>{e(edition.code_version or 'inconnue')}</code></td>"

@@ -19,9 +19,11 @@ import json
 import math
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+
+from orchestration.lib.french import format_number_fr
 
 OUTLINES = (
     Path(__file__).resolve().parents[2]
@@ -223,17 +225,6 @@ def load_basemap(outlines: Path = OUTLINES, width: float = MAP_WIDTH) -> Basemap
 # Values and colours
 
 
-def format_value_fr(value: float | int | Decimal, decimals: int = 0) -> str:
-    """1234.5 -> '1 234,5' (narrow no-break space between thousands, decimal comma, minus sign)."""
-    exact = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-    text = str(abs(exact).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
-    integer, _, fraction = text.partition(".")
-    head = len(integer) % 3 or 3
-    grouped = "\u202f".join([integer[:head]] + [integer[i : i + 3] for i in range(head, len(integer), 3)])
-    negative = exact < 0 and any(c not in "0." for c in text)
-    return ("−" if negative else "") + grouped + ("," + fraction if fraction else "")
-
-
 def _rgb(colour: str) -> tuple[int, int, int]:
     return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
 
@@ -334,7 +325,7 @@ def render_departements_map(
             f"map {title!r}: département code(s) {', '.join(map(repr, unknown))} not in the outlines "
             f"({', '.join(sorted(known))})"
         )
-    fmt = format_value or (lambda v: format_value_fr(v, decimals))
+    fmt = format_value or (lambda v: format_number_fr(v, decimals))
     shown = {
         code: float(v)
         for code, v in values.items()

@@ -25,7 +25,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,14 @@ import jinja2
 from markupsafe import Markup
 
 from orchestration.lib import editions, history, maps, open_data, quality_report
+from orchestration.lib.french import (
+    PERCENT_SEP,
+    format_date_fr,
+    format_datetime_fr,
+    format_month_fr,
+    format_number_fr,
+    format_percent_fr,
+)
 from orchestration.lib.open_data import PublishedTable
 from orchestration.lib.publication_spec import ColumnSpec
 
@@ -50,9 +58,6 @@ WORKBOOK = open_data.WORKBOOK
 
 _FICHE_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
-# French typography: narrow no-break space between thousands, no-break space before "%".
-THOUSANDS_SEP = "\u202f"
-PERCENT_SEP = "\u00a0"
 MISSING = "—"
 SECRET_MARK = "s"
 NUMERIC_FORMATS = {
@@ -66,20 +71,6 @@ NUMERIC_FORMATS = {
 }
 
 _TEMPLATES_DIR = Path(__file__).parent / "templates"
-_MONTHS_FR = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 
 
 class PublicationError(Exception):
@@ -126,51 +117,6 @@ class EditionContent:
 
 # --------------------------------------------------------------------------------------------------
 # Value formatting
-
-
-def _group_thousands(digits: str) -> str:
-    head = len(digits) % 3 or 3
-    parts = [digits[:head]] + [digits[i : i + 3] for i in range(head, len(digits), 3)]
-    return THOUSANDS_SEP.join(parts)
-
-
-def format_number_fr(value: int | float | Decimal, decimals: int = 0, *, signed: bool = False) -> str:
-    """48276 -> '48 276', 1234.5 (1 decimal) -> '1 234,5' (narrow no-break spaces); signed: '+12', '−3'."""
-    exact = (
-        value if isinstance(value, Decimal) else Decimal(repr(value) if isinstance(value, float) else value)
-    )
-    # Half up, as people round by hand (7.25 -> 7,3), not half to even.
-    text = str(abs(exact).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
-    integer, _, fraction = text.partition(".")
-    out = _group_thousands(integer) + ("," + fraction if fraction else "")
-    nonzero = any(c not in "0,." for c in text)
-    if value < 0 and nonzero:
-        return "−" + out
-    return ("+" + out) if signed and nonzero else out
-
-
-def format_percent_fr(share: float | Decimal, *, signed: bool = False) -> str:
-    """A share in [0, 1] as a whole percentage: 0.764 -> '76 %'; a non-zero share under 1 % -> '< 1 %'."""
-    pct = float(share) * 100
-    if 0 < abs(pct) < 0.5:
-        sign = ("+" if signed else "") if pct > 0 else "−"
-        return f"{sign}<{PERCENT_SEP}1{PERCENT_SEP}%"
-    return f"{format_number_fr(pct, signed=signed)}{PERCENT_SEP}%"
-
-
-def format_date_fr(value: date) -> str:
-    return value.strftime("%d/%m/%Y")
-
-
-def format_month_fr(value: date) -> str:
-    return f"{_MONTHS_FR[value.month - 1]} {value.year}"
-
-
-def format_datetime_fr(value: datetime) -> str:
-    """'26 novembre 2026 à 04:18 (UTC+01:00)'."""
-    offset = value.strftime("%z")
-    tz = f" (UTC{offset[:3]}:{offset[3:]})" if offset else ""
-    return f"{value.day} {_MONTHS_FR[value.month - 1]} {value.year} à {value:%H:%M}{tz}"
 
 
 def format_value(value: Any, fmt: str) -> str:
