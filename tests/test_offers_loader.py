@@ -250,7 +250,12 @@ def test_the_latest_version_of_an_offer_wins_across_days_and_files_whatever_the_
             kept = con.execute(
                 "select creation_day::varchar, date_actualisation::date::varchar from raw.francetravail_offres"
             ).fetchall()
+            logged = con.execute(
+                "select creation_day::varchar, rows_loaded from ops.offer_partitions order by 1"
+            ).fetchall()
         assert kept == [("2025-03-04", "2025-03-06")], order
+        # each day's log says what its partition holds now, also the day whose copy lost to a newer one
+        assert logged == [("2025-03-03", 0), ("2025-03-04", 1)], order
 
 
 def test_a_quarantined_offer_keeps_a_safe_extract_and_never_its_contact(con, tmp_path):

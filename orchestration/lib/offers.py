@@ -19,7 +19,8 @@ the given files for those days. How the file ledger and partitions interact:
   partition only re-reads the files that hold its days (plus files never seen): the nightly load of one
   day does not re-parse a year of landing files, and a range is loaded with one scan of each file.
 - ``ops.offer_partitions`` (creation_day, origin, read, loaded, quarantined, files, loaded_at) is the
-  per-partition load log, replaced each time a day is loaded (an empty day has a row with zeros).
+  per-partition load log, replaced each time a day is loaded (an empty day has a row with zeros); the
+  loaded count of another day is brought up to date when a newer copy of one of its offers comes in.
 - Quarantined records with a creation day in the partitions belong to that day's partition (replaced with
   it); the others (malformed JSON, no dateCreation, a day outside the partitions) are quarantined once,
   when their file is new.
@@ -701,7 +702,7 @@ def _write(
         con.execute(f"insert into {FILE_DAYS_TABLE} select * from {INDEX_TABLE}")
         # One row per id, across days: the latest dateActualisation, then the last file and line. An older
         # copy created on another day goes, and so does a copy of the range older than one loaded before.
-        con.execute(
+        superseded_days = con.execute(
             f"""
             delete from {RAW_TABLE} where rowid in (
                 select rowid from {RAW_TABLE}
@@ -710,9 +711,11 @@ def _write(
                     partition by id order by date_actualisation desc nulls last, _source_file desc, _line desc
                 ) > 1
             )
+            returning creation_day
             """,
             bounds,
-        )
+        ).fetchall()
+        other_days = sorted({day for (day,) in superseded_days if not bounds[0] <= day < bounds[1]})
         con.execute(f"delete from {PARTITIONS_TABLE} where {in_range}", bounds)
         con.execute(
             f"""
@@ -733,6 +736,16 @@ def _write(
             """,
             bounds + bounds + [origin, len(result.files_scanned)],
         )
+        if other_days:  # their logged rows lost an offer to a newer copy created on a day of this range
+            con.execute(
+                f"""
+                update {PARTITIONS_TABLE} as logged set rows_loaded = (
+                    select count(*) from {RAW_TABLE} where creation_day = logged.creation_day
+                )
+                where creation_day in (select unnest(?::date[]))
+                """,
+                [other_days],
+            )
         result.rows_loaded = con.execute(
             f"select count(*) from {RAW_TABLE} where {in_range}", bounds
         ).fetchone()[0]
