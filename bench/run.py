@@ -441,7 +441,7 @@ def main(argv: list[str] | None = None) -> int:
         )
 
     if not args.skip_nightly:
-        day_file = work / "offers" / f"offres_{INCREMENT_DAY}_{args.day}_located.ndjson"
+        day_file = work / "offers" / f"offres_{INCREMENT_DAY}_{args.day}_sample_vocabulary.ndjson"
         if not day_file.exists():
             write_ndjson(generate.day_offers(args.day, INCREMENT_DAY), day_file)
         print(
@@ -477,7 +477,7 @@ def main(argv: list[str] | None = None) -> int:
         )
 
         print("2b. the nightly run through Dagster (offers, models, checks, edition) on both histories ...")
-        dagster_day = work / "offers" / f"offres_{DAGSTER_DAY}_{args.day}_located.ndjson"
+        dagster_day = work / "offers" / f"offres_{DAGSTER_DAY}_{args.day}_sample_vocabulary.ndjson"
         if not dagster_day.exists():
             write_ndjson(
                 generate.day_offers(args.day, DAGSTER_DAY, seed=8, first_number=60_000_000), dagster_day
