@@ -319,12 +319,14 @@ def test_the_fields_withheld_from_quarantine_are_the_registrys_personal_columns_
 
 
 def test_the_path_of_each_file_is_chosen_from_its_check_before_the_transaction(con, tmp_path):
-    batch = make_offers(6, seed=17)
+    batch = make_offers(7, seed=17)
     (tmp_path / "clean.ndjson").write_text("".join(json.dumps(o) + "\n" for o in batch[:2]), "utf-8")
+    # read_json refuses the batch of NDJSON files that holds this one: the others still go straight
+    (tmp_path / "broken.ndjson").write_text(json.dumps(batch[6]) + "\n{not json\n", "utf-8")
     (tmp_path / "blank.ndjson").write_text(
         json.dumps(batch[2]) + "\n\n" + json.dumps(batch[3]) + "\n", "utf-8"
     )
-    (tmp_path / "body.json").write_text(json.dumps({"resultats": batch[4:]}), "utf-8")
+    (tmp_path / "body.json").write_text(json.dumps({"resultats": batch[4:6]}), "utf-8")
     (tmp_path / "page.html").write_text("<html>", "utf-8")  # not an offers pattern: ignored
     (tmp_path / "export.json").write_text("<html>Erreur 502</html>", "utf-8")
     said = []
@@ -337,10 +339,11 @@ def test_the_path_of_each_file_is_chosen_from_its_check_before_the_transaction(c
     assert sorted(said) == [
         "blank.ndjson: records",  # a blank line: record by record, to keep the line numbers
         "body.json: records",
+        "broken.ndjson: records",  # a malformed line: record by record, to name it
         "clean.ndjson: fast",
         "export.json: unreadable",
     ]
-    assert (result.rows_loaded, result.rows_quarantined) == (6, 1)
+    assert (result.rows_loaded, result.rows_quarantined) == (7, 2)
     assert con.execute(
         "select _line from raw.francetravail_offres where _source_file like '%blank%' order by 1"
     ).fetchall() == [

@@ -1,10 +1,12 @@
 """France Travail offers: from landing files (API bodies, arrays, NDJSON) into ``raw.francetravail_offres``.
 
-A load has two phases. First each file is parsed and checked on its own, outside any transaction: an
-NDJSON file straight from ``read_json`` when every physical line is one record (else record by record,
-to name the line that is wrong), a JSON file record by record; a ``.json`` object without ``resultats``
-is refused whole, naming the file. Then one transaction writes what the checks kept: nothing about a
-file's content can fail it, and nothing is retried. Each offer ``id`` keeps its latest
+A load has two phases. First every file is parsed and checked, outside any transaction: the NDJSON
+files straight from ``read_json`` (all in one read, keeping of each record only its line, creation day,
+reason and safe extract) when every physical line is one record, the others record by record (to name
+the line that is wrong, or the record of a JSON file); a ``.json`` object without ``resultats`` is
+refused whole, naming the file. Then one transaction writes what the checks kept: the NDJSON files read
+straight are read again into raw with the same checks (the same bytes, so the same rows), the others
+from their parsed rows. Nothing about a file's content can fail it, and nothing is retried. Each offer ``id`` keeps its latest
 ``dateActualisation``, across files and days. Records refused (malformed JSON, no id or an id that is
 neither a string nor an integer, no readable dateCreation, a creation day before the first partition or
 after the day of the load, a negative nombrePostes) go to ``quarantine.francetravail_offres`` with the
@@ -33,6 +35,7 @@ import json
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -59,7 +62,7 @@ HASHES_TABLE = "ops.offer_file_hashes"
 FILE_PATTERNS = ("*.json", "*.jsonl", "*.ndjson")
 PARIS = "Europe/Paris"
 PARTITIONS_START = "2024-01-01"  # first creation day of the daily partitions
-LOAD_MEMORY_LIMIT = "1GB"
+LOAD_MEMORY_LIMIT = "1.5GB"  # under 2 GB at the peak, with the process around it
 
 # The part of the "Offres d'emploi v2" schema the observatory keeps, typed once per document.
 OFFER_STRUCTURE = {
@@ -238,7 +241,9 @@ def creation_day_range(path: Path) -> tuple[date, date] | None:
     return None if row is None or row[0] is None else (row[0], row[1])
 
 
-SCAN_TABLE = "_offers_scan"  # one file, parsed and checked (outside the load's transaction)
+SCAN_TABLE = "_offers_scan"  # one file, parsed record by record and checked (outside the transaction)
+CHECKS_TABLE = "_offers_checks"  # the NDJSON files read straight: each record's checks, not its fields
+STRAIGHT_BATCH = 64  # files in one statement when read straight (a union of that many reads)
 RAW_NAMES = ", ".join(name for name, _, _ in RAW_COLUMNS)
 ID_TYPES = ("VARCHAR", "BIGINT", "UBIGINT")  # an id is a string or an integer (partner offers)
 
@@ -260,11 +265,41 @@ def _lenient_type(spec: object) -> str:
 # read_json's columns for the fast path: every scalar as text, typed by try_cast as json_transform would
 # (a value that does not fit its type becomes null instead of failing the file)
 READ_JSON_COLUMNS = "{" + ", ".join(f"'{k}': '{_lenient_type(v)}'" for k, v in OFFER_STRUCTURE.items()) + "}"
-FAST_FLAT = ", ".join(
-    (f"try_cast({expr} as {sql_type})" if sql_type in ("double", "integer", "boolean") else expr)
-    + f" as {name}"
-    for name, sql_type, expr in RAW_COLUMNS
+
+
+def _fast_flat(names: set[str] | None = None) -> str:
+    """The raw columns (or those in ``names``) over read_json's lenient struct ``o``."""
+    return ", ".join(
+        (f"try_cast({expr} as {sql_type})" if sql_type in ("double", "integer", "boolean") else expr)
+        + f" as {name}"
+        for name, sql_type, expr in RAW_COLUMNS
+        if names is None or name in names
+    )
+
+
+FAST_FLAT = _fast_flat()
+# What the checks and the quarantine's extract read of a record in the first, straight read: a few short
+# fields (the JSON parser still reads each record whole, but nothing else is kept).
+_CHECKED_FIELDS = {
+    "id": "id",
+    "intitule": "intitule",
+    "dateCreation": "date_creation",
+    "dateActualisation": "date_actualisation",
+    "lieuTravail": "lieu_travail_libelle",
+    "romeCode": "rome_code",
+    "typeContrat": "type_contrat",
+    "nombrePostes": "nombre_postes",
+}
+CHECKS_READ_COLUMNS = (
+    "{"
+    + ", ".join(
+        f"'{k}': '{_lenient_type({'libelle': 'VARCHAR'} if k == 'lieuTravail' else v)}'"
+        for k, v in OFFER_STRUCTURE.items()
+        if k in _CHECKED_FIELDS
+    )
+    + "}"
 )
+CHECKS_FLAT = _fast_flat({*_CHECKED_FIELDS.values(), "creation_day"})
 SLOW_FLAT = ", ".join(f"{expr} as {name}" for name, _, expr in RAW_COLUMNS)
 # what both paths carry besides the raw columns, for the checks and the quarantine's extract
 CHECKED = "json_type(o.id) as _id_type, o.dateCreation as _date_creation_text"
@@ -299,43 +334,82 @@ SAFE_EXTRACT = """json_object('id', id, 'intitule', left(intitule, 200), 'dateCr
 TEXT_EXTRACT = f"left(regexp_replace(doc, '\"({'|'.join(PERSONAL)})\".*$', '\"\\1\": (withheld)', 's'), 500)"
 
 
-def _raw_names_in(window: Window) -> str:
-    """The raw columns, with no creation day outside the window: such a record is in no partition (it is
-    quarantined once, when its file is new, like a record without a date)."""
+def _raw_names_in(window: Window, names: set[str] | None = None) -> str:
+    """The raw columns (or those in ``names``), with no creation day outside the window: such a record is
+    in no partition (it is quarantined once, when its file is new, like a record without a date)."""
     first, last = _sql_string(str(window.first)), _sql_string(str(window.last))
     inside = f"case when creation_day between {first} and {last} then creation_day end as creation_day"
-    return ", ".join(inside if name == "creation_day" else name for name, _, _ in RAW_COLUMNS)
+    return ", ".join(
+        inside if name == "creation_day" else name
+        for name, _, _ in RAW_COLUMNS
+        if names is None or name in names
+    )
+
+
+def _checked_query(typed: str, window: Window, names: set[str] | None = None) -> str:
+    """Typed records (line, _json_reason, _text, columns, CHECKED) with their reason and safe extract:
+    line, the raw columns (or those in ``names``), _reason, _document."""
+    # subqueries, not CTEs: DuckDB may materialise a CTE, and the write needs neither extract nor order
+    return f"""
+        select line, {_raw_names_in(window, names)}, _reason,
+            case when _reason is not null then coalesce(_text, ({SAFE_EXTRACT})::varchar) end as _document
+        from (select *, {_checks_sql(window)} as _reason from ({typed}))
+    """
 
 
 def _checked_sql(typed: str, window: Window, table: str) -> str:
-    """A temp table from a query of typed records (line, _json_reason, _text, the raw columns, CHECKED)."""
-    return f"""
-        create or replace temp table {table} as
-        with typed as ({typed}),
-        checked as (select *, {_checks_sql(window)} as _reason from typed)
-        select line, {_raw_names_in(window)}, _reason,
-            case when _reason is not null then coalesce(_text, ({SAFE_EXTRACT})::varchar) end as _document
-        from checked
-    """
+    """A temp table of checked records with every raw column (see ``_checked_query``)."""
+    return f"create or replace temp table {table} as {_checked_query(typed, window)}"
 
 
-def _scan_fast(con: duckdb.DuckDBPyConnection, path: Path, window: Window, table: str) -> bool:
-    """An NDJSON file straight from ``read_json`` (one parse of each record). True when every physical
-    line is one record: a blank or malformed line (read_json skips or refuses it) needs the record path
-    to keep line numbers and say which line is wrong. Nothing is written but the temp table."""
-    typed = f"""
-        select row_number() over () as line, null::varchar as _json_reason, null::varchar as _text,
-            {FAST_FLAT}, {CHECKED}
-        from read_json({_sql_string(str(path))}, format='newline_delimited', records=true,
-                       maximum_object_size=16777216, columns={READ_JSON_COLUMNS}) o
-    """
-    try:
-        con.execute("set preserve_insertion_order = true")  # row_number() follows the file's order
-        con.execute(_checked_sql(typed, window, table))
-    except duckdb.Error:
-        return False
-    records = con.execute(f"select count(*) from {table}").fetchone()[0]
-    return records == _physical_lines(path)
+def _straight_read(path: Path, window: Window, *, checks_only: bool = False, clean: bool = False) -> str:
+    """One NDJSON file through ``read_json``, each record numbered by its line (its ordinality: this read
+    is used only when every physical line is one record) and checked. ``checks_only``: the first read,
+    keeping the creation day, reason and safe extract; else every raw column (the write), and for a
+    ``clean`` file (its first read refused no record) without the checks, which would refuse nothing."""
+    columns, flat = (CHECKS_READ_COLUMNS, CHECKS_FLAT) if checks_only else (READ_JSON_COLUMNS, FAST_FLAT)
+    source = f"""read_json({_sql_string(str(path))}, format='newline_delimited', records=true,
+                           maximum_object_size=16777216, columns={columns}) with ordinality as o"""
+    if clean:
+        return f"""select {_sql_string(str(path))} as _source_file, ordinality as line, {flat},
+            null::varchar as _reason, null::varchar as _document from {source}"""
+    typed = f"select ordinality as line, null::varchar as _json_reason, null::varchar as _text, {flat}, {CHECKED} from {source}"
+    names = {"creation_day"} if checks_only else None
+    return f"select {_sql_string(str(path))} as _source_file, * from ({_checked_query(typed, window, names)})"
+
+
+def _batches(paths: Sequence[Path]) -> list[Sequence[Path]]:
+    return [paths[i : i + STRAIGHT_BATCH] for i in range(0, len(paths), STRAIGHT_BATCH)]
+
+
+def scan_straight(con: duckdb.DuckDBPyConnection, paths: Sequence[Path], window: Window) -> set[Path]:
+    """Check NDJSON files in one straight read of them all (a batch at a time, both cores busy) into
+    ``CHECKS_TABLE``, outside any transaction. Returns the files whose every physical line is one record;
+    the others (a blank or malformed line: read_json skips or refuses it) are read record by record, to
+    keep line numbers and say which line is wrong."""
+    con.execute(
+        f"create or replace temp table {CHECKS_TABLE} "
+        "(_source_file varchar, line bigint, creation_day date, _reason varchar, _document varchar)"
+    )
+    con.execute("set preserve_insertion_order = false")  # lines are numbered by ordinality, not by order
+    for batch in _batches(paths):
+        reads = " union all ".join(_straight_read(path, window, checks_only=True) for path in batch)
+        try:
+            con.execute(f"insert into {CHECKS_TABLE} {reads}")
+        except duckdb.Error:
+            # a file of the batch cannot be read straight: each on its own, so the others still are
+            for path in batch:
+                with suppress(duckdb.Error):
+                    con.execute(
+                        f"insert into {CHECKS_TABLE} {_straight_read(path, window, checks_only=True)}"
+                    )
+    counts = dict(con.execute(f"select _source_file, count(*) from {CHECKS_TABLE} group by all").fetchall())
+    straight = [path for path in paths if counts.get(str(path), 0) == _physical_lines(path)]
+    con.execute(
+        f"delete from {CHECKS_TABLE} where _source_file not in (select unnest(?::varchar[]))",
+        [[str(path) for path in straight]],
+    )
+    return set(straight)
 
 
 def _scan_records(con: duckdb.DuckDBPyConnection, path: Path, window: Window, table: str) -> str | None:
@@ -396,14 +470,14 @@ def unrecognised_shape(path: Path) -> str | None:
 def scan_file(
     con: duckdb.DuckDBPyConnection, path: Path, window: Window, table: str = SCAN_TABLE
 ) -> tuple[str, str | None]:
-    """Parse and check one file into the temp ``table``, outside any transaction, so that nothing about a
-    file's content can fail the load's transaction. Returns (how, message): "fast" or "records" (the file
-    is in ``table``), "unreadable" (not JSON: quarantined whole) or "refused" (not offers: refused whole)."""
+    """Parse and check one file record by record into the temp ``table``, outside any transaction, so
+    that nothing about a file's content can fail the load's transaction. Returns (how, message):
+    "records" (the file is in ``table``), "unreadable" (not JSON: quarantined whole) or "refused" (not
+    offers: refused whole)."""
     refusal = unrecognised_shape(path)
     if refusal:
         return "refused", refusal
-    if path.suffix.lower() in (".jsonl", ".ndjson") and _scan_fast(con, path, window, table):
-        return "fast", None
+    con.execute("set preserve_insertion_order = true")  # row_number() follows the file's order
     error = _scan_records(con, path, window, table)
     return ("unreadable", error) if error else ("records", None)
 
@@ -511,6 +585,8 @@ class _Writes:
     loads: list[FileLoad] = field(default_factory=list)
     refusals: list[tuple[LandedFile, str]] = field(default_factory=list)
     scans: list[tuple[str, str]] = field(default_factory=list)  # (temp table, path): the rows to write
+    # NDJSON files read straight: (path, new file, (size, mtime) when checked); their rows are read again
+    straight: list[tuple[Path, bool, tuple[int, int]]] = field(default_factory=list)
 
 
 def load_range(
@@ -547,15 +623,21 @@ def load_range(
     con.execute(f"set memory_limit = '{LOAD_MEMORY_LIMIT}'")
     try:
         _create_work_tables(con)
+        chosen = []
         for landed in files_to_scan(con, files, first_day, end_day, source):
             if landed.sha256 in refused:  # refused before: listed, not read again
                 result.files_refused.append((str(landed.path), refused[landed.sha256]))
                 continue
+            chosen.append(landed)
+        ndjson = [landed.path for landed in chosen if landed.path.suffix.lower() in (".jsonl", ".ndjson")]
+        straight = scan_straight(con, ndjson, window)
+        for landed in chosen:
             how = _parse(
                 con,
                 landed,
                 landed.sha256 not in known,
                 landed.sha256 not in indexed,
+                landed.path in straight,
                 window,
                 bounds,
                 source,
@@ -564,9 +646,17 @@ def load_range(
             )
             if log is not None:
                 log(f"{landed.path.name}: {how}")
-        _write(con, writes, bounds, origin, source, result)
+        _write(con, writes, bounds, window, origin, source, result)
     finally:
-        for table in [SCAN_TABLE, PARSED_TABLE, INDEX_TABLE, DAYS_TABLE, *(t for t, _ in writes.scans)]:
+        tables = [
+            SCAN_TABLE,
+            CHECKS_TABLE,
+            PARSED_TABLE,
+            INDEX_TABLE,
+            DAYS_TABLE,
+            *(t for t, _ in writes.scans),
+        ]
+        for table in tables:
             con.execute(f"drop table if exists {table}")
         con.execute("reset preserve_insertion_order")
         con.execute("reset memory_limit")
@@ -592,6 +682,7 @@ def _parse(
     landed: LandedFile,
     is_new: bool,
     needs_index: bool,
+    straight: bool,
     window: Window,
     bounds: list[date],
     source: str,
@@ -601,9 +692,12 @@ def _parse(
     """Scan one file and keep what the range needs: its rows of the range, and (for a new file) its
     records in no partition. Returns how the file was read."""
     path = str(landed.path)
-    # each file keeps its own scan table until the transaction (no copy of its rows in between)
-    table = f"{SCAN_TABLE}_{len(writes.scans)}"
-    how, message = scan_file(con, landed.path, window, table)
+    if straight:  # checked already, with the other files read straight: its records' checks
+        how, message = "fast", None
+        table = f"(select * from {CHECKS_TABLE} where _source_file = {_sql_string(path)})"
+    else:  # each file keeps its own scan table until the transaction (no copy of its rows in between)
+        table = f"{SCAN_TABLE}_{len(writes.scans)}"
+        how, message = scan_file(con, landed.path, window, table)
     if how in ("refused", "unreadable"):
         con.execute(f"drop table if exists {table}")  # what a first attempt may have left
     if how == "refused":
@@ -622,7 +716,11 @@ def _parse(
             result.rows_read += 1
             result.rows_quarantined += 1
         return how
-    writes.scans.append((table, path))
+    if straight:
+        stat = landed.path.stat()
+        writes.straight.append((landed.path, is_new, (stat.st_size, stat.st_mtime_ns)))
+    else:
+        writes.scans.append((table, path))
     in_range = "creation_day >= ? and creation_day < ?"
     con.execute(
         f"insert into {DAYS_TABLE} select creation_day, count(*), count(*) filter (where _reason is not null) "
@@ -658,6 +756,8 @@ def _parse(
             f"insert into {INDEX_TABLE} select ?, creation_day, count(*) from {table} group by creation_day",
             [landed.sha256],
         )
+    if straight:  # its rows are read again by the write; its quarantined records come from the checks
+        return how
     # keep what the range writes: its rows, and (for a new file) the records in no partition
     con.execute(
         f"delete from {table} where not coalesce(({in_range}) or (creation_day is null and ?), false)",
@@ -670,6 +770,7 @@ def _write(
     con: duckdb.DuckDBPyConnection,
     writes: _Writes,
     bounds: list[date],
+    window: Window,
     origin: str,
     source: str,
     result: RangeLoad,
@@ -691,6 +792,7 @@ def _write(
                 f"from {table} where _reason is not null",
                 [path],
             )
+        _write_straight(con, writes.straight, bounds, window)
         con.execute(
             f"insert into {QUARANTINE_TABLE} select _source_file, line, _reason, null, now(), null "
             f"from {PARSED_TABLE}"
@@ -755,6 +857,54 @@ def _write(
         raise
 
 
+def _write_straight(
+    con: duckdb.DuckDBPyConnection,
+    straight: Sequence[tuple[Path, bool, tuple[int, int]]],
+    bounds: list[date],
+    window: Window,
+) -> None:
+    """Inside the load's transaction: the NDJSON files read straight. Their records refused by the checks
+    go to quarantine from the checks; the others are read again, with the same checks, into raw, all the
+    files of a batch in one statement (both cores, no order kept: each row carries its line)."""
+    if not straight:
+        return
+    in_range = "creation_day >= ? and creation_day < ?"
+    new = [str(path) for path, is_new, _ in straight if is_new]
+    con.execute(
+        f"""
+        insert into {QUARANTINE_TABLE}
+        select _source_file, line, _reason, _document, now(), creation_day from {CHECKS_TABLE}
+        where _reason is not null
+            and (({in_range}) or (creation_day is null and _source_file in (select unnest(?::varchar[]))))
+        """,
+        [*bounds, new],
+    )
+    with_rows = {  # file -> whether its first read refused no record
+        path: clean
+        for path, clean in con.execute(
+            f"select _source_file, count(_reason) = 0 from {CHECKS_TABLE} group by all "
+            f"having count(*) filter (where _reason is null and {in_range}) > 0",
+            bounds,
+        ).fetchall()
+    }
+    to_read = []
+    for path, _, checked in straight:
+        if str(path) not in with_rows:
+            continue
+        stat = path.stat()
+        if (stat.st_size, stat.st_mtime_ns) != checked:  # the same bytes give the same rows: else stop
+            raise RuntimeError(f"{path}: changed while it was being loaded; the next run reads it again")
+        to_read.append(path)
+    con.execute("set preserve_insertion_order = false")
+    for batch in _batches(to_read):
+        reads = " union all ".join(_straight_read(path, window, clean=with_rows[str(path)]) for path in batch)
+        con.execute(
+            f"insert into {RAW_TABLE} select {RAW_NAMES}, _source_file, line, now() from ({reads}) "
+            f"where _reason is null and {in_range}",
+            bounds,
+        )
+
+
 _LINES: dict[tuple[str, float, int], int] = {}  # (path, mtime, size) -> physical lines
 
 
@@ -770,11 +920,13 @@ def hash_and_count(path: Path) -> str:
     """sha256 and physical line count of a file in one read (the count is kept for the fast path)."""
     stat = path.stat()
     digest, count, last = hashlib.sha256(), 0, b"\n"
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 22), b""):
-            digest.update(chunk)
-            count += chunk.count(b"\n")
-            last = chunk[-1:]
+    buffer = bytearray(1 << 22)
+    view = memoryview(buffer)
+    with path.open("rb", buffering=0) as handle:
+        while size := handle.readinto(buffer):  # one buffer for the whole file: no copy per chunk
+            digest.update(view[:size])
+            count += buffer.count(b"\n", 0, size)
+            last = buffer[size - 1 : size]
     _LINES[(str(path), stat.st_mtime, stat.st_size)] = count + (last != b"\n")
     return digest.hexdigest()
 
