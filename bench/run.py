@@ -50,6 +50,8 @@ INCREMENT_DAY = date(2026, 1, 2)
 DAGSTER_DAY = date(2026, 1, 3)  # the nightly run through Dagster: a day of its own, after the increment's
 API_DAY = date(2026, 1, 5)
 GB = 1024**3
+# Linear within the spread of two timings of the same load on this machine (the year: 16.6 s, then 17.8 s).
+GROWTH_TOLERANCE = 0.1
 
 
 # ---------------------------------------------------------------- measuring
@@ -430,8 +432,9 @@ def main(argv: list[str] | None = None) -> int:
                 "s",
                 ours["seconds"],
                 growth,
-                f"< 2 GB, time <= {args.scale}x the year's (ratio: per offer, against the year)",
-                growth <= 1.0 and peak < 2 * GB,
+                f"< 2 GB, time <= {args.scale}x the year's within {GROWTH_TOLERANCE:.0%} "
+                "(ratio: per offer, against the year)",
+                growth <= 1 + GROWTH_TOLERANCE and peak < 2 * GB,
                 peak,
             )
         )
