@@ -47,7 +47,10 @@ ROOT = Path(__file__).resolve().parent.parent
 YEAR_START = date(2025, 1, 1)
 YEAR_DAYS = 365
 INCREMENT_DAY = date(2026, 1, 2)
-DAGSTER_DAY = date(2026, 1, 3)  # the nightly run through Dagster: a day of its own, after the increment's
+DAGSTER_DAY = date(2026, 1, 3)  # the nightly runs through Dagster: days of their own, after the increment's
+# The nightly run through Dagster lasts minutes and varies by a fifth from one run to the next (the edition's
+# PDFs): each history runs it on that many successive days, taken in turn, and the fastest counts.
+DAGSTER_ROUNDS = 2
 API_DAY = date(2026, 1, 5)
 GB = 1024**3
 # Linear within the spread of two timings of the same load on this machine (the year: 16.6 s, then 17.8 s).
@@ -185,7 +188,7 @@ def prepare_history(workdir: Path, name: str, history_files: list[Path]) -> tupl
     return landing, data
 
 
-def dagster_nightly(landing: Path, data: Path, day_file: Path, work: Path) -> dict:
+def dagster_nightly(landing: Path, data: Path, day_file: Path, day: date, work: Path) -> dict:
     """The nightly run as the schedule makes it: ``python -m orchestration run`` on one day's partition (the
     day's offers into raw, the incremental models and everything downstream, dbt tests and GX suites as
     blocking checks, the edition). Synthetic figures may fail a check: the run is timed all the same, and
@@ -196,9 +199,9 @@ def dagster_nightly(landing: Path, data: Path, day_file: Path, work: Path) -> di
     env["DAGSTER_HOME"] = str(data / "dagster_home")  # a persistent instance, as the daemon's
     Path(env["DAGSTER_HOME"]).mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "deploy" / "dagster.yaml", Path(env["DAGSTER_HOME"]) / "dagster.yaml")
-    day = str(DAGSTER_DAY)
-    log = work / "logs" / f"dagster_nightly_{landing.parent.name}.log"
-    figures = run_child([sys.executable, "-m", "orchestration", "run", "--from", day, "--to", day], env, log)
+    log = work / "logs" / f"dagster_nightly_{landing.parent.name}_{day}.log"
+    command = [sys.executable, "-m", "orchestration", "run", "--from", str(day), "--to", str(day)]
+    figures = run_child(command, env, log)
     output = log.read_text(errors="replace")
     if figures["returncode"] and "FAILED: check" not in output:
         raise SystemExit(f"the nightly run through Dagster failed:\n{output[-3000:]}")
@@ -480,14 +483,22 @@ def main(argv: list[str] | None = None) -> int:
         )
 
         print("2b. the nightly run through Dagster (offers, models, checks, edition) on both histories ...")
-        dagster_day = work / "offers" / f"offres_{DAGSTER_DAY}_{args.day}_sample_vocabulary.ndjson"
-        if not dagster_day.exists():
-            write_ndjson(
-                generate.day_offers(args.day, DAGSTER_DAY, seed=8, first_number=60_000_000), dagster_day
-            )
-        small_run = dagster_nightly(small_landing, small_data, dagster_day, work)
-        big_run = dagster_nightly(big_landing, big_data, dagster_day, work)
+        runs: dict[str, list[dict]] = {"small": [], "big": []}
+        for k in range(DAGSTER_ROUNDS):
+            day = DAGSTER_DAY + timedelta(days=k)
+            dagster_day = work / "offers" / f"offres_{day}_{args.day}_sample_vocabulary.ndjson"
+            if not dagster_day.exists():
+                offers_of_day = generate.day_offers(
+                    args.day, day, seed=8 + k, first_number=60_000_000 + k * 10**6
+                )
+                write_ndjson(offers_of_day, dagster_day)
+            runs["small"].append(dagster_nightly(small_landing, small_data, dagster_day, day, work))
+            runs["big"].append(dagster_nightly(big_landing, big_data, dagster_day, day, work))
+        small_run = min(runs["small"], key=lambda run: run["seconds"])
+        big_run = min(runs["big"], key=lambda run: run["seconds"])
         ratio = big_run["seconds"] / small_run["seconds"]
+        peak = max(run["peak"] for run in runs["big"])
+        published = all(run["published"] for run in runs["big"])
         results.append(
             row(
                 f"nightly run through Dagster on {args.offers:,} (s)",
@@ -497,14 +508,16 @@ def main(argv: list[str] | None = None) -> int:
                 ratio,
                 f"<= 1.2x the {args.small_history // 1000}k history, < 2 GB",
                 # an edition refused by a check was not timed: the target is not met
-                ratio <= 1.2 and big_run["peak"] < 2 * GB and big_run["published"],
-                big_run["peak"],
+                ratio <= 1.2 and peak < 2 * GB and published,
+                peak,
             )
         )
         results[-1].update(
-            published=big_run["published"],
-            checks_failed=big_run["checks_failed"],
-            baseline_published=small_run["published"],
+            published=published,
+            checks_failed=sum(run["checks_failed"] for run in runs["big"]),
+            baseline_published=all(run["published"] for run in runs["small"]),
+            rounds_seconds=[round(run["seconds"], 1) for run in runs["big"]],
+            baseline_rounds_seconds=[round(run["seconds"], 1) for run in runs["small"]],
         )
 
     print(f"3. {args.day:,} offers through the API client (fake server, no rate limit) ...", flush=True)
