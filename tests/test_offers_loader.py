@@ -350,3 +350,25 @@ def test_the_path_of_each_file_is_chosen_from_its_check_before_the_transaction(c
         (1,),
         (3,),
     ]
+
+
+def test_a_file_changed_between_its_check_and_its_write_stops_the_load_and_writes_nothing(
+    con, tmp_path, monkeypatch
+):
+    path = tmp_path / "day.ndjson"
+    path.write_text("".join(json.dumps(o) + "\n" for o in make_offers(3, seed=18)), "utf-8")
+    load(con, path)
+    before = con.execute("select count(*) from raw.francetravail_offres").fetchone()[0]
+    path.write_text(path.read_text("utf-8") + json.dumps(make_offers(1, seed=19)[0]) + "\n", "utf-8")
+    write = offers._write
+
+    def rewritten_meanwhile(*args):  # an operator re-sends the file while the load runs
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps(make_offers(1, seed=20)[0]) + "\n")
+        return write(*args)
+
+    monkeypatch.setattr(offers, "_write", rewritten_meanwhile)
+    with pytest.raises(RuntimeError, match=f"{path}: changed while it was being loaded"):
+        load(con, path)
+    assert con.execute("select count(*) from raw.francetravail_offres").fetchone()[0] == before
+    assert con.execute("select count(*) from ops.loaded_files").fetchone()[0] == 1  # the first version only
