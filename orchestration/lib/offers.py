@@ -262,7 +262,7 @@ def _lenient_type(spec: object) -> str:
     return "JSON" if spec == "JSON" else "VARCHAR"
 
 
-# read_json's columns for the fast path: every scalar as text, typed by try_cast as json_transform would
+# read_json's columns for the straight reads: every scalar as text, typed by try_cast as json_transform would
 # (a value that does not fit its type becomes null instead of failing the file)
 READ_JSON_COLUMNS = "{" + ", ".join(f"'{k}': '{_lenient_type(v)}'" for k, v in OFFER_STRUCTURE.items()) + "}"
 
