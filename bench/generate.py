@@ -33,9 +33,8 @@ def offers_between(
 def write_year(folder: Path, n: int, first_day: date, days: int, seed: int = 2025) -> list[Path]:
     """``n`` offers over ``days`` days from ``first_day``, one NDJSON file a month; reused when present."""
     folder.mkdir(parents=True, exist_ok=True)
-    marker = (
-        folder / f".complete_{n}_{first_day}_{days}_{seed}_sample_vocabulary"
-    )  # files of an older generator: rewritten
+    # the marker names the generator: files written by an older one are written again
+    marker = folder / f".complete_{n}_{first_day}_{days}_{seed}_sample_vocabulary"
     months: dict[str, list[date]] = {}
     for k in range(days):
         day = first_day + timedelta(days=k)

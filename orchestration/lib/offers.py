@@ -5,8 +5,9 @@ files straight from ``read_json`` (all in one read, keeping of each record only 
 reason and safe extract) when every physical line is one record, the others record by record (to name
 the line that is wrong, or the record of a JSON file); a ``.json`` object without ``resultats`` is
 refused whole, naming the file. Then one transaction writes what the checks kept: the NDJSON files read
-straight are read again into raw with the same checks (the same bytes, so the same rows), the others
-from their parsed rows. Nothing about a file's content can fail it, and nothing is retried. Each offer ``id`` keeps its latest
+straight are read again into raw with the same checks (the same bytes, so the same rows; a file changed
+in between stops the load before anything is written), the others from their parsed rows. Nothing about
+a file's content can fail it, and nothing is retried. Each offer ``id`` keeps its latest
 ``dateActualisation``, across files and days. Records refused (malformed JSON, no id or an id that is
 neither a string nor an integer, no readable dateCreation, a creation day before the first partition or
 after the day of the load, a negative nombrePostes) go to ``quarantine.francetravail_offres`` with the
@@ -362,54 +363,58 @@ def _checked_sql(typed: str, window: Window, table: str) -> str:
     return f"create or replace temp table {table} as {_checked_query(typed, window)}"
 
 
-def _straight_read(path: Path, window: Window, *, checks_only: bool = False, clean: bool = False) -> str:
+def _straight_read(path: Path, window: Window, *, number: int | None = None, clean: bool = False) -> str:
     """One NDJSON file through ``read_json``, each record numbered by its line (its ordinality: this read
-    is used only when every physical line is one record) and checked. ``checks_only``: the first read,
-    keeping the creation day, reason and safe extract; else every raw column (the write), and for a
-    ``clean`` file (its first read refused no record) without the checks, which would refuse nothing."""
+    is used only when every physical line is one record) and checked. With the file's ``number``: the
+    first read, keeping the creation day, reason and safe extract of each record under that number; else
+    every raw column under the file's path (the write), and for a ``clean`` file (its first read refused no
+    record) without the checks, which would refuse nothing."""
+    checks_only = number is not None
     columns, flat = (CHECKS_READ_COLUMNS, CHECKS_FLAT) if checks_only else (READ_JSON_COLUMNS, FAST_FLAT)
+    which = f"{number}::integer as _file" if checks_only else f"{_sql_string(str(path))} as _source_file"
     source = f"""read_json({_sql_string(str(path))}, format='newline_delimited', records=true,
                            maximum_object_size=16777216, columns={columns}) with ordinality as o"""
     if clean:
-        return f"""select {_sql_string(str(path))} as _source_file, ordinality as line, {flat},
-            null::varchar as _reason, null::varchar as _document from {source}"""
-    typed = f"select ordinality as line, null::varchar as _json_reason, null::varchar as _text, {flat}, {CHECKED} from {source}"
+        return f"""select {which}, ordinality as line, {flat}, null::varchar as _reason,
+            null::varchar as _document from {source}"""
+    typed = f"""select ordinality as line, null::varchar as _json_reason, null::varchar as _text, {flat},
+        {CHECKED} from {source}"""
     names = {"creation_day"} if checks_only else None
-    return f"select {_sql_string(str(path))} as _source_file, * from ({_checked_query(typed, window, names)})"
+    return f"select {which}, * from ({_checked_query(typed, window, names)})"
 
 
-def _batches(paths: Sequence[Path]) -> list[Sequence[Path]]:
-    return [paths[i : i + STRAIGHT_BATCH] for i in range(0, len(paths), STRAIGHT_BATCH)]
+def _batches(items: Sequence) -> list[Sequence]:
+    return [items[i : i + STRAIGHT_BATCH] for i in range(0, len(items), STRAIGHT_BATCH)]
 
 
-def scan_straight(con: duckdb.DuckDBPyConnection, paths: Sequence[Path], window: Window) -> set[Path]:
+def scan_straight(con: duckdb.DuckDBPyConnection, paths: Sequence[Path], window: Window) -> dict[Path, int]:
     """Check NDJSON files in one straight read of them all (a batch at a time, both cores busy) into
-    ``CHECKS_TABLE``, outside any transaction. Returns the files whose every physical line is one record;
-    the others (a blank or malformed line: read_json skips or refuses it) are read record by record, to
-    keep line numbers and say which line is wrong."""
+    ``CHECKS_TABLE``, each file's records under its number (its place in ``paths``), outside any
+    transaction. Returns the files whose every physical line is one record, with their number; the others
+    (a blank or malformed line: read_json skips or refuses it) are read record by record, to keep line
+    numbers and say which line is wrong."""
     con.execute(
         f"create or replace temp table {CHECKS_TABLE} "
-        "(_source_file varchar, line bigint, creation_day date, _reason varchar, _document varchar)"
+        "(_file integer, line bigint, creation_day date, _reason varchar, _document varchar)"
     )
     con.execute("set preserve_insertion_order = false")  # lines are numbered by ordinality, not by order
-    for batch in _batches(paths):
-        reads = " union all ".join(_straight_read(path, window, checks_only=True) for path in batch)
+    numbered = list(enumerate(paths))
+    for batch in _batches(numbered):
+        reads = " union all ".join(_straight_read(path, window, number=number) for number, path in batch)
         try:
             con.execute(f"insert into {CHECKS_TABLE} {reads}")
         except duckdb.Error:
             # a file of the batch cannot be read straight: each on its own, so the others still are
-            for path in batch:
+            for number, path in batch:
                 with suppress(duckdb.Error):
-                    con.execute(
-                        f"insert into {CHECKS_TABLE} {_straight_read(path, window, checks_only=True)}"
-                    )
-    counts = dict(con.execute(f"select _source_file, count(*) from {CHECKS_TABLE} group by all").fetchall())
-    straight = [path for path in paths if counts.get(str(path), 0) == _physical_lines(path)]
+                    con.execute(f"insert into {CHECKS_TABLE} {_straight_read(path, window, number=number)}")
+    counts = dict(con.execute(f"select _file, count(*) from {CHECKS_TABLE} group by all").fetchall())
+    straight = {path: number for number, path in numbered if counts.get(number, 0) == _physical_lines(path)}
     con.execute(
-        f"delete from {CHECKS_TABLE} where _source_file not in (select unnest(?::varchar[]))",
-        [[str(path) for path in straight]],
+        f"delete from {CHECKS_TABLE} where _file not in (select unnest(?::integer[]))",
+        [list(straight.values())],
     )
-    return set(straight)
+    return straight
 
 
 def _scan_records(con: duckdb.DuckDBPyConnection, path: Path, window: Window, table: str) -> str | None:
@@ -585,8 +590,9 @@ class _Writes:
     loads: list[FileLoad] = field(default_factory=list)
     refusals: list[tuple[LandedFile, str]] = field(default_factory=list)
     scans: list[tuple[str, str]] = field(default_factory=list)  # (temp table, path): the rows to write
-    # NDJSON files read straight: (path, new file, (size, mtime) when checked); their rows are read again
-    straight: list[tuple[Path, bool, tuple[int, int]]] = field(default_factory=list)
+    # NDJSON files read straight: (path, number in the checks, new file, (size, mtime) when checked); their
+    # rows are read again by the write
+    straight: list[tuple[Path, int, bool, tuple[int, int]]] = field(default_factory=list)
 
 
 def load_range(
@@ -637,7 +643,7 @@ def load_range(
                 landed,
                 landed.sha256 not in known,
                 landed.sha256 not in indexed,
-                landed.path in straight,
+                straight.get(landed.path),
                 window,
                 bounds,
                 source,
@@ -682,7 +688,7 @@ def _parse(
     landed: LandedFile,
     is_new: bool,
     needs_index: bool,
-    straight: bool,
+    straight: int | None,
     window: Window,
     bounds: list[date],
     source: str,
@@ -690,11 +696,12 @@ def _parse(
     writes: _Writes,
 ) -> str:
     """Scan one file and keep what the range needs: its rows of the range, and (for a new file) its
-    records in no partition. Returns how the file was read."""
+    records in no partition. ``straight``: the file's number in the checks when it was read straight.
+    Returns how the file was read."""
     path = str(landed.path)
-    if straight:  # checked already, with the other files read straight: its records' checks
+    if straight is not None:  # checked already, with the other files read straight: its records' checks
         how, message = "fast", None
-        table = f"(select * from {CHECKS_TABLE} where _source_file = {_sql_string(path)})"
+        table = f"(select * from {CHECKS_TABLE} where _file = {straight})"
     else:  # each file keeps its own scan table until the transaction (no copy of its rows in between)
         table = f"{SCAN_TABLE}_{len(writes.scans)}"
         how, message = scan_file(con, landed.path, window, table)
@@ -716,9 +723,9 @@ def _parse(
             result.rows_read += 1
             result.rows_quarantined += 1
         return how
-    if straight:
+    if straight is not None:
         stat = landed.path.stat()
-        writes.straight.append((landed.path, is_new, (stat.st_size, stat.st_mtime_ns)))
+        writes.straight.append((landed.path, straight, is_new, (stat.st_size, stat.st_mtime_ns)))
     else:
         writes.scans.append((table, path))
     in_range = "creation_day >= ? and creation_day < ?"
@@ -756,7 +763,7 @@ def _parse(
             f"insert into {INDEX_TABLE} select ?, creation_day, count(*) from {table} group by creation_day",
             [landed.sha256],
         )
-    if straight:  # its rows are read again by the write; its quarantined records come from the checks
+    if straight is not None:  # its rows are read again by the write; its refused records are in the checks
         return how
     # keep what the range writes: its rows, and (for a new file) the records in no partition
     con.execute(
@@ -859,7 +866,7 @@ def _write(
 
 def _write_straight(
     con: duckdb.DuckDBPyConnection,
-    straight: Sequence[tuple[Path, bool, tuple[int, int]]],
+    straight: Sequence[tuple[Path, int, bool, tuple[int, int]]],
     bounds: list[date],
     window: Window,
 ) -> None:
@@ -869,35 +876,35 @@ def _write_straight(
     if not straight:
         return
     in_range = "creation_day >= ? and creation_day < ?"
-    new = [str(path) for path, is_new, _ in straight if is_new]
+    paths = {number: str(path) for path, number, _, _ in straight}
     con.execute(
         f"""
         insert into {QUARANTINE_TABLE}
-        select _source_file, line, _reason, _document, now(), creation_day from {CHECKS_TABLE}
+        select map_extract_value(?::map(integer, varchar), _file), line, _reason, _document, now(), creation_day
+        from {CHECKS_TABLE}
         where _reason is not null
-            and (({in_range}) or (creation_day is null and _source_file in (select unnest(?::varchar[]))))
+            and (({in_range}) or (creation_day is null and _file in (select unnest(?::integer[]))))
         """,
-        [*bounds, new],
+        [paths, *bounds, [number for _, number, is_new, _ in straight if is_new]],
     )
-    with_rows = {  # file -> whether its first read refused no record
-        path: clean
-        for path, clean in con.execute(
-            f"select _source_file, count(_reason) = 0 from {CHECKS_TABLE} group by all "
+    with_rows = dict(  # file number -> whether its first read refused no record
+        con.execute(
+            f"select _file, count(_reason) = 0 from {CHECKS_TABLE} group by all "
             f"having count(*) filter (where _reason is null and {in_range}) > 0",
             bounds,
         ).fetchall()
-    }
+    )
     to_read = []
-    for path, _, checked in straight:
-        if str(path) not in with_rows:
+    for path, number, _, checked in straight:
+        if number not in with_rows:
             continue
         stat = path.stat()
         if (stat.st_size, stat.st_mtime_ns) != checked:  # the same bytes give the same rows: else stop
             raise RuntimeError(f"{path}: changed while it was being loaded; the next run reads it again")
-        to_read.append(path)
+        to_read.append((path, with_rows[number]))
     con.execute("set preserve_insertion_order = false")
     for batch in _batches(to_read):
-        reads = " union all ".join(_straight_read(path, window, clean=with_rows[str(path)]) for path in batch)
+        reads = " union all ".join(_straight_read(path, window, clean=clean) for path, clean in batch)
         con.execute(
             f"insert into {RAW_TABLE} select {RAW_NAMES}, _source_file, line, now() from ({reads}) "
             f"where _reason is null and {in_range}",
@@ -917,7 +924,7 @@ def _physical_lines(path: Path) -> int:
 
 
 def hash_and_count(path: Path) -> str:
-    """sha256 and physical line count of a file in one read (the count is kept for the fast path)."""
+    """sha256 and physical line count of a file in one read (the count tells which files go straight)."""
     stat = path.stat()
     digest, count, last = hashlib.sha256(), 0, b"\n"
     buffer = bytearray(1 << 22)
