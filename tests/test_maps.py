@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.lib.french import format_number_fr
 from orchestration.lib.maps import MapError, load_basemap, render_departements_map
 
 VALUES = {"44": 1234, "49": 856, "53": 37, "72": None, "85": 4012}
@@ -123,13 +122,6 @@ def test_neighbours_still_touch_after_simplification():
     # Loire-Atlantique and Maine-et-Loire share a long border: its simplified vertices are the same
     assert len(points["44"] & points["49"]) > 20
     assert sum(len(p) for p in points.values()) < 2500  # about 10,000 in the file
-
-
-def test_french_number_format():
-    assert format_number_fr(48276) == "48\u202f276"
-    assert format_number_fr(1234.5, 1) == "1\u202f234,5"
-    assert format_number_fr(-0.04, 1) == "0,0"
-    assert format_number_fr(-12.25, 1) == "−12,3"
 
 
 def test_the_map_prints_to_pdf_with_its_values(tmp_path):
