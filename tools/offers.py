@@ -36,6 +36,7 @@ from tools.sample.common import (
 PAYS_DE_LA_LOIRE = ("44", "49", "53", "72", "85")
 DESCRIPTION_LENGTH = (300, 1500)  # characters, as France Travail's own descriptions mostly run
 ID_LENGTH = 7  # France Travail's own ids: "144AB3C"
+API_TIME = "%Y-%m-%dT%H:%M:%S.000Z"  # the API's timestamps: UTC, milliseconds
 _B36 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
@@ -86,7 +87,7 @@ def api_time(value: datetime) -> str:
     """A timestamp as the API writes it: UTC, milliseconds, ``Z`` (a naive datetime is taken as UTC)."""
     if value.tzinfo is not None:
         value = value.astimezone(UTC)
-    return value.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    return value.strftime(API_TIME)
 
 
 def tranche(headcount: int) -> str:

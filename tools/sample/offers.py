@@ -12,7 +12,7 @@ import random
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from tools.offers import OFFER_PROFILES, Poster, api_time, build_offer, other_poster, tranche
+from tools.offers import API_TIME, OFFER_PROFILES, Poster, api_time, build_offer, other_poster, tranche
 from tools.sample.common import (
     BRANCHES,
     COMMUNES_HORS_REGION,
@@ -124,9 +124,9 @@ def build_offers(rng: random.Random, employers: Sequence[Employer]) -> dict[tupl
     # Updates: a later version of some offers, delivered in the file of the month of the update.
     candidates = [o for key in months[:-1] for o in files[key]]
     for offer in rng.sample(candidates, N_OFFRES_MISES_A_JOUR):
-        previous = datetime.strptime(offer["dateActualisation"], "%Y-%m-%dT%H:%M:%S.000Z")
+        previous = datetime.strptime(offer["dateActualisation"], API_TIME)
         updated = previous + timedelta(days=rng.randint(15, 50), seconds=rng.randint(0, 3600))
-        created = datetime.strptime(offer["dateCreation"], "%Y-%m-%dT%H:%M:%S.000Z")
+        created = datetime.strptime(offer["dateCreation"], API_TIME)
         next_month = datetime(created.year + created.month // 12, created.month % 12 + 1, 1, 8)
         updated = max(updated, next_month + timedelta(seconds=rng.randint(0, 86400 * 5)))
         if updated > LAST_UPDATE:
